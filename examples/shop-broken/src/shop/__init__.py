@@ -1,0 +1,1 @@
+"""The shop after a few hurried changes: every contract is broken once."""

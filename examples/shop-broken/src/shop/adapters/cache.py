@@ -1,0 +1,1 @@
+CACHE: dict[str, int] = {}

@@ -1,0 +1,4 @@
+from shop.domain import orders
+
+PRICES = {"book": 12}
+AUDIT = orders

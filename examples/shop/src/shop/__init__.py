@@ -1,0 +1,1 @@
+"""A small layered web shop: api -> services -> domain, adapters."""

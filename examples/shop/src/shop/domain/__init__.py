@@ -1,0 +1,1 @@
+"""Business rules, free of I/O."""

@@ -1,0 +1,158 @@
+"""The command line: a thin shell over archlint.api. The one place that decides exit codes.
+
+0: every contract kept and every file read; 1: violations or unreadable files;
+2: configuration, usage or internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from archlint import __version__
+from archlint.model import ArchlintError, Report
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="archlint")
+def main() -> None:
+    """archlint: keep a Python codebase's architecture honest."""
+
+
+def _fail(exc: BaseException, debug: bool, prefix: str) -> NoReturn:
+    if debug:
+        traceback.print_exc()
+    if isinstance(exc, ArchlintError):
+        if exc.path and prefix:
+            from archlint.render.location import join
+
+            exc.path = join(prefix, exc.path)
+        click.echo(f"archlint: error: {exc}", err=True)
+    else:
+        hint = "" if debug else "; rerun with --debug for the traceback"
+        click.echo(f"archlint: internal error: {type(exc).__name__}: {exc}{hint}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _prefix(path: str) -> str:
+    """Where the project root is, seen from the current directory (posix)."""
+    from archlint.project import find_root
+
+    try:
+        root = find_root(Path(path))
+    except ArchlintError:
+        return ""
+    rel = os.path.relpath(root, Path.cwd())
+    return "" if rel == "." else Path(rel).as_posix()
+
+
+def _run(debug: bool, path: str, work: Callable[[], int]) -> NoReturn:
+    try:
+        code = work()
+    except Exception as exc:  # the shell's last line of defence: one line, exit 2
+        _fail(exc, debug, _prefix(path))
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=True))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "concise", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when contracts are broken.")
+@click.option("-v", "--verbose", is_flag=True, help="Say which configuration and files are used.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.option("--color/--no-color", default=None, help="Force or disable colour.")
+def check(
+    path: str, fmt: str, exit_zero: bool, verbose: bool, debug: bool, color: bool | None
+) -> None:
+    """Check the architecture contracts of the project at PATH."""
+
+    def work() -> int:
+        from archlint.api import check as run_check
+        from archlint.render.location import relocate
+
+        log = (lambda message: click.echo(f"archlint: {message}", err=True)) if verbose else None
+        report = relocate(run_check(path, log=log), _prefix(path))
+        click.echo(_render(report, fmt, color), nl=False)
+        if exit_zero:
+            return EXIT_OK
+        return EXIT_OK if report.ok else EXIT_VIOLATIONS
+
+    _run(debug, path, work)
+
+
+def _render(report: Report, fmt: str, color: bool | None) -> str:
+    if fmt == "json":
+        from archlint.render.json_report import render as render_json
+
+        return render_json(report)
+    if fmt == "concise":
+        from archlint.render.concise import render as render_concise
+
+        return render_concise(report)
+    from archlint.render.text import render as render_text
+
+    use_color = sys.stdout.isatty() and "NO_COLOR" not in os.environ if color is None else color
+    return render_text(report, color=use_color)
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=True))
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def graph(path: str, fmt: str, debug: bool) -> None:
+    """Print the import graph of the project at PATH."""
+
+    def work() -> int:
+        from archlint.api import analyse
+        from archlint.render.json_report import render_graph
+
+        click.echo(render_graph(analyse(path).graph), nl=False)
+        return EXIT_OK
+
+    _run(debug, path, work)
+
+
+@main.command(name="rules")
+def list_rules() -> None:
+    """List every rule code with its name and summary."""
+    from archlint.rules.registry import RULES
+
+    for rule in RULES:
+        click.echo(f"{rule.code}  {rule.name:<34} {rule.summary}")
+
+
+@main.command()
+@click.argument("code")
+def rule(code: str) -> None:
+    """Print the documentation (the executable spec) of rule CODE."""
+    import difflib
+
+    from archlint.rules.registry import BY_CODE
+    from archlint.specs import find_spec
+
+    code = code.upper()
+    if code not in BY_CODE:
+        hint = difflib.get_close_matches(code, list(BY_CODE), n=1)
+        suggestion = f"; did you mean {hint[0]}?" if hint else "; `archlint rules` lists them"
+        click.echo(f"archlint: error: unknown rule code '{code}'{suggestion}", err=True)
+        sys.exit(EXIT_ERROR)
+    spec = find_spec(code)
+    if spec is None:
+        click.echo(f"archlint: error: the spec of {code} is not installed", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(spec.read_text(encoding="utf-8"), nl=False)

@@ -1,0 +1,421 @@
+"""Read ``[tool.archlint]`` from pyproject.toml into typed contracts, or say exactly what is wrong.
+
+Every problem raises ``ArchlintError`` naming the pyproject.toml and the line it applies to, with
+a message that says what is wrong and how to fix it. The only module that imports a TOML parser.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+import re
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+from archlint.contracts import (
+    Config,
+    Contract,
+    CyclesContract,
+    ForbiddenContract,
+    ImportPattern,
+    IndependenceContract,
+    LayersContract,
+    UnmatchedIgnores,
+)
+from archlint.model import ALL_KINDS, ArchlintError, ImportKind
+from archlint.patterns import valid_pattern
+from archlint.toml_lines import KeyPath, locate
+
+_TABLE: KeyPath = ("tool", "archlint")
+_CONTRACT_KEYS: dict[str, tuple[str, ...]] = {
+    "layers": ("layers", "containers", "exhaustive"),
+    "forbidden": ("source", "forbidden", "allow-indirect"),
+    "independence": ("modules",),
+    "cycles": ("packages", "depth"),
+}
+_TOP_KEYS = ("source-roots", "root-packages", "exclude", "unmatched-ignores", *_CONTRACT_KEYS)
+_COMMON_KEYS = ("name", "kinds", "ignore")
+_REQUIRED = {  # each required key of a contract table, with an example for the error message
+    "layers": 'layers = ["shop.api", "shop.domain"]',
+    "source": 'source = ["shop.domain"]',
+    "forbidden": 'forbidden = ["shop.api"]',
+    "modules": 'modules = ["shop.orders", "shop.billing"]',
+    "packages": 'packages = ["shop"]',
+}
+_KINDS = tuple(kind.value for kind in ImportKind)
+_UNMATCHED: dict[str, UnmatchedIgnores] = {"warn": "warn", "error": "error", "ignore": "ignore"}
+_TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
+_DISTRIBUTION = re.compile(r"[A-Za-z0-9._-]+")
+_TYPES = {"bool": "boolean", "int": "integer", "str": "string", "list": "array", "dict": "table"}
+_C = TypeVar("_C", LayersContract, ForbiddenContract, IndependenceContract, CyclesContract)
+
+
+def load_config(path: Path, display_path: str) -> Config:
+    """The validated ``[tool.archlint]`` of the pyproject.toml at ``path``, reported as
+    ``display_path`` in the result and in every error."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ArchlintError(f"cannot read the file: {exc.strerror or exc}", display_path) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        message = "invalid TOML: the file is not valid UTF-8; save it with UTF-8 encoding"
+        raise ArchlintError(message, display_path, line) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _toml_error(str(exc), text, display_path) from None
+    return _Loader(text, display_path).config(data)
+
+
+def has_archlint_table(path: Path) -> bool:
+    """The file reads and parses as TOML and has a ``[tool.archlint]`` entry."""
+    try:
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError):  # UnicodeDecodeError and TOMLDecodeError are ValueErrors
+        return False
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "archlint" in tool
+
+
+def _toml_error(message: str, text: str, display_path: str) -> ArchlintError:
+    """``Invalid value (at line 3, column 7)`` -> the message without its position, at it."""
+    match = _TOML_POSITION.search(message)
+    if not match:
+        return ArchlintError(f"invalid TOML: {message}", display_path)
+    if match.group(1):
+        line, column = int(match.group(1)), int(match.group(2))
+        return ArchlintError(
+            f"invalid TOML: {message[: match.start()]}", display_path, line, column
+        )
+    line, column = text.count("\n") + 1, len(text) - text.rfind("\n")
+    message = f"invalid TOML: {message[: match.start()]} at end of file"
+    return ArchlintError(message, display_path, line, column)
+
+
+def _type_name(value: object) -> str:
+    """The TOML name of the type of a value from tomllib (float, datetime, date and time are
+    named alike in Python)."""
+    name = type(value).__name__
+    return _TYPES.get(name, name)
+
+
+def _list_problem(value: object, item_type: type) -> tuple[str, int | None] | None:
+    """Why ``value`` is not a list of ``item_type``: the TOML type found and the bad item."""
+    if not isinstance(value, list):
+        return _type_name(value), None
+    for index, item in enumerate(value):
+        if not isinstance(item, item_type):
+            return f"array containing {_type_name(item)}", index
+    return None
+
+
+def _suggest(word: str, options: Sequence[str], what: str = "") -> str:
+    """``; did you mean 'x'?`` for a near miss, else the list of what is allowed (if ``what``)."""
+    kebab = word.replace("_", "-")
+    close = [kebab] if kebab in options else difflib.get_close_matches(word, options, n=1)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    return f"; {what}: {', '.join(options)}" if what else ""
+
+
+def _dependencies(data: Mapping[str, object]) -> tuple[str, ...]:
+    """Distribution names from ``[project]`` (PEP 503-normalised); malformed entries are skipped."""
+    project = data.get("project")
+    if not isinstance(project, dict):
+        return ()
+    groups = [project.get("dependencies")]
+    optional = project.get("optional-dependencies")
+    if isinstance(optional, dict):
+        groups.extend(optional.values())
+    names: set[str] = set()
+    for group in groups:
+        for entry in group if isinstance(group, list) else ():
+            if isinstance(entry, str) and (match := _DISTRIBUTION.match(entry.strip())):
+                names.add(re.sub(r"[-_.]+", "-", match.group()).lower())
+    return tuple(sorted(names))
+
+
+class _Loader:
+    def __init__(self, text: str, display_path: str) -> None:
+        self.display_path = display_path
+        self.lines = locate(text)
+
+    def line(self, path: KeyPath) -> int:
+        """The line of ``path``, else of its nearest located ancestor, else 1."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return 1
+
+    def config(self, data: Mapping[str, object]) -> Config:
+        tool = data.get("tool")
+        archlint = tool.get("archlint") if isinstance(tool, dict) else None
+        if archlint is None:
+            message = (
+                "no [tool.archlint] table in pyproject.toml; add one (see docs/configuration.md)"
+            )
+            raise ArchlintError(message, self.display_path)
+        if not isinstance(archlint, dict):
+            got = _type_name(archlint)
+            message = f"`tool.archlint` must be a table ([tool.archlint]), got {got}"
+            raise ArchlintError(message, self.display_path, self.line(_TABLE))
+        top = _Table(self, archlint, _TABLE, "[tool.archlint]")
+        top.check_keys(_TOP_KEYS, ())
+        source_roots = top.strings("source-roots")
+        exclude = top.strings("exclude")
+        root_packages = top.strings("root-packages", patterns=True)
+        for index, name in enumerate(root_packages):
+            if "*" in name:
+                message = (
+                    f"`root-packages` in [tool.archlint] must list names, not patterns: '{name}'"
+                )
+                raise top.error(message, "root-packages", index)
+        unmatched = archlint.get("unmatched-ignores", "error")
+        if not isinstance(unmatched, str) or unmatched not in _UNMATCHED:
+            got = f"'{unmatched}'" if isinstance(unmatched, str) else _type_name(unmatched)
+            hint = _suggest(unmatched, tuple(_UNMATCHED)) if isinstance(unmatched, str) else ""
+            message = "`unmatched-ignores` in [tool.archlint] must be 'warn', 'error' or 'ignore'"
+            raise top.error(f"{message}, got {got}{hint}", "unmatched-ignores")
+        contracts: list[Contract] = []
+        for kind in _CONTRACT_KEYS:
+            contracts.extend(self.contracts(top, kind))
+        contracts.sort(key=lambda contract: contract.line)
+        names: dict[str, int] = {}
+        for contract in contracts:
+            line = contract.line_of("name")
+            if contract.name in names:
+                message = (
+                    f"duplicate contract name '{contract.name}' (also used at line "
+                    f"{names[contract.name]}); give each contract a unique `name`"
+                )
+                raise ArchlintError(message, self.display_path, line)
+            names[contract.name] = line
+        return Config(
+            path=self.display_path,
+            source_roots=source_roots if "source-roots" in archlint else None,
+            root_packages=root_packages if "root-packages" in archlint else None,
+            exclude=exclude,
+            unmatched_ignores=_UNMATCHED[unmatched],
+            contracts=tuple(contracts),
+            key_lines=top.key_lines(),
+            dependencies=_dependencies(data),
+        )
+
+    def contracts(self, top: _Table, kind: str) -> list[Contract]:
+        value = top.data.get(kind)
+        if value is None:
+            return []
+        header = f"[[tool.archlint.{kind}]]"
+        if isinstance(value, dict):
+            message = (
+                f"[tool.archlint.{kind}] must be an array of tables: write {header} "
+                "(double brackets), once for each contract"
+            )
+            raise top.error(message, kind)
+        problem = _list_problem(value, dict)
+        if problem or not isinstance(value, list):
+            got, index = problem or ("", None)
+            message = f"`{kind}` in [tool.archlint] must be an array of tables ({header}), got "
+            raise top.error(message + got, kind, index)
+        result: list[Contract] = []
+        for index, item in enumerate(value):
+            number = f"#{index + 1}"
+            table = _Table(self, item, (*_TABLE, kind, index), f"{header} {number}")
+            required = [key for key in _CONTRACT_KEYS[kind] if key in _REQUIRED]
+            table.check_keys(_COMMON_KEYS + _CONTRACT_KEYS[kind], required)
+            result.append(_BUILDERS[kind](table, f"{kind} {number}"))
+        return result
+
+
+@dataclasses.dataclass(frozen=True)
+class _Table:
+    """One TOML table being validated: its values, where it is, and its name in messages."""
+
+    loader: _Loader
+    data: Mapping[str, object]
+    path: KeyPath
+    label: str
+
+    def line(self, key: str | None = None, index: int | None = None) -> int:
+        return self.loader.line(self.path + tuple(k for k in (key, index) if k is not None))
+
+    def key_lines(self) -> dict[str, int]:
+        return {key: self.line(key) for key in self.data}
+
+    def error(
+        self, message: str, key: str | None = None, index: int | None = None
+    ) -> ArchlintError:
+        return ArchlintError(message, self.loader.display_path, self.line(key, index))
+
+    def check_keys(self, allowed: Sequence[str], required: Sequence[str]) -> None:
+        for key in self.data:
+            if key not in allowed:
+                hint = _suggest(key, allowed, "allowed keys are")
+                raise self.error(f"unknown key '{key}' in {self.label}{hint}", key)
+        for key in required:
+            if key not in self.data:
+                message = f"{self.label} is missing the required key `{key}`; add e.g. "
+                raise self.error(message + _REQUIRED[key])
+
+    def strings(self, key: str, nonempty: bool = False, patterns: bool = False) -> tuple[str, ...]:
+        """A list of strings, ``()`` when absent; ``patterns``: each a module name or pattern."""
+        value = self.data.get(key, [])
+        problem = _list_problem(value, str)
+        if problem or not isinstance(value, list):
+            got, index = problem or ("", None)
+            hint = f"; write {key} = {json.dumps([value])}" if isinstance(value, str) else ""
+            message = f"`{key}` in {self.label} must be a list of strings, got {got}{hint}"
+            raise self.error(message, key, index)
+        if nonempty and key in self.data and not value:
+            message = f"`{key}` in {self.label} must not be empty; list at least one module"
+            raise self.error(message, key)
+        for index, item in enumerate(value if patterns else ()):
+            self.check_pattern(item, key, index)
+        return tuple(value)
+
+    def check_pattern(self, name: str, key: str, index: int) -> None:
+        if not valid_pattern(name):
+            message = (
+                f"'{name}' is not a valid module name or pattern (in `{key}` of {self.label}); "
+                "use dotted names, with '*' for one segment or '**' for any depth"
+            )
+            raise self.error(message, key, index)
+
+    def boolean(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            message = f"`{key}` in {self.label} must be a boolean (true or false)"
+            raise self.error(f"{message}, got {_type_name(value)}", key)
+        return value
+
+
+def _with_common(contract: _C, table: _Table, default_name: str) -> _C:
+    """``contract`` with the options every contract table takes: name, kinds, ignore, lines."""
+    name = table.data.get("name", default_name)
+    if not isinstance(name, str) or not name.strip():
+        got = _type_name(name) if not isinstance(name, str) else "an empty string"
+        raise table.error(f"`name` in {table.label} must be a non-empty string, got {got}", "name")
+    kinds = ALL_KINDS
+    if "kinds" in table.data:
+        values = table.strings("kinds")
+        if not values:
+            message = (
+                f"`kinds` in {table.label} must not be empty; remove it to check imports of "
+                f"every kind, or list some of: {', '.join(_KINDS)}"
+            )
+            raise table.error(message, "kinds")
+        for index, value in enumerate(values):
+            if value not in _KINDS:
+                hint = _suggest(value, _KINDS, "valid kinds are")
+                message = f"unknown import kind '{value}' in `kinds` of {table.label}{hint}"
+                raise table.error(message, "kinds", index)
+        kinds = frozenset(ImportKind(value) for value in values)
+    ignore: list[ImportPattern] = []
+    for index, text in enumerate(table.strings("ignore")):
+        sides = [side.strip() for side in text.split("->")]
+        if len(sides) != 2 or not all(sides):
+            message = (
+                f"malformed ignore entry '{text}' in {table.label}: expected "
+                "'importer-pattern -> imported-pattern', e.g. 'shop.api -> shop.db'"
+            )
+            raise table.error(message, "ignore", index)
+        for side in sides:
+            table.check_pattern(side, "ignore", index)
+        ignore.append(ImportPattern(sides[0], sides[1], text, table.line("ignore", index)))
+    return dataclasses.replace(
+        contract,
+        name=name,
+        kinds=kinds,
+        ignore=tuple(ignore),
+        line=table.line(),
+        key_lines=table.key_lines(),
+    )
+
+
+def _layers(table: _Table, default_name: str) -> Contract:
+    containers = table.strings("containers", nonempty=True, patterns=True)
+    levels: list[tuple[str, ...]] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(table.strings("layers", nonempty=True)):
+        names = tuple(name.strip() for name in entry.split("|"))
+        if not all(names):
+            message = (
+                f"layer '{entry}' in {table.label} has an empty name; separate independent "
+                "sibling modules with '|', e.g. 'shop.orders | shop.billing'"
+            )
+            raise table.error(message, "layers", index)
+        for name in names:
+            table.check_pattern(name, "layers", index)
+            if containers and "*" in name:
+                message = (
+                    f"layer '{name}' in {table.label} cannot be a pattern: with `containers`, "
+                    "layer names are relative to each container; write plain names"
+                )
+                raise table.error(message, "layers", index)
+            if name in seen:
+                message = f"module '{name}' appears in two layers of {table.label}; keep one"
+                raise table.error(message, "layers", index)
+            seen.add(name)
+        levels.append(names)
+    exhaustive = table.boolean("exhaustive")
+    if exhaustive and not containers:
+        message = (
+            f"`exhaustive = true` in {table.label} requires `containers`; add e.g. "
+            'containers = ["shop"] (the packages whose children the layers must cover)'
+        )
+        raise table.error(message, "exhaustive")
+    contract = LayersContract(
+        "", layers=tuple(levels), containers=containers, exhaustive=exhaustive
+    )
+    return _with_common(contract, table, default_name)
+
+
+def _forbidden(table: _Table, default_name: str) -> Contract:
+    contract = ForbiddenContract(
+        name="",
+        source=table.strings("source", nonempty=True, patterns=True),
+        forbidden=table.strings("forbidden", nonempty=True, patterns=True),
+        allow_indirect=table.boolean("allow-indirect"),
+    )
+    return _with_common(contract, table, default_name)
+
+
+def _independence(table: _Table, default_name: str) -> Contract:
+    modules = table.strings("modules", patterns=True)
+    if len(modules) < 2 and not any("*" in module for module in modules):
+        message = (
+            f"`modules` in {table.label} must list at least two modules (or a pattern such as "
+            f"'shop.*'), got {len(modules)}"
+        )
+        raise table.error(message, "modules")
+    return _with_common(IndependenceContract("", modules=modules), table, default_name)
+
+
+def _cycles(table: _Table, default_name: str) -> Contract:
+    packages = table.strings("packages", nonempty=True, patterns=True)
+    depth = table.data.get("depth", 1)
+    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
+        got = str(depth) if isinstance(depth, int) and not isinstance(depth, bool) else None
+        message = f"`depth` in {table.label} must be an integer >= 1"
+        raise table.error(f"{message}, got {got or _type_name(depth)}", "depth")
+    return _with_common(CyclesContract("", packages=packages, depth=depth), table, default_name)
+
+
+_BUILDERS: dict[str, Callable[[_Table, str], Contract]] = {
+    "layers": _layers,
+    "forbidden": _forbidden,
+    "independence": _independence,
+    "cycles": _cycles,
+}

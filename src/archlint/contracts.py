@@ -1,0 +1,92 @@
+"""Typed, validated contract definitions: what `[tool.archlint]` asks for.
+
+`config.py` builds these from TOML; rules read them. Module names in here are still patterns:
+they are matched against the module set when the contract is checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from archlint.model import ALL_KINDS, ImportKind
+
+UnmatchedIgnores = Literal["warn", "error", "ignore"]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPattern:
+    """`"importer-pattern -> imported-pattern"` as written in an `ignore` list."""
+
+    importer: str
+    imported: str
+    text: str
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ContractBase:
+    """Options every contract table takes. ``line`` is the line of its table header;
+    ``key_lines`` maps each key written in the table to its line in pyproject.toml."""
+
+    name: str
+    kinds: frozenset[ImportKind] = ALL_KINDS
+    ignore: tuple[ImportPattern, ...] = ()
+    line: int = 0
+    key_lines: Mapping[str, int] = field(default_factory=dict)
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+@dataclass(frozen=True, slots=True)
+class LayersContract(ContractBase):
+    """``layers`` high to low; each level is a tuple of independent sibling names (`"a | b"`)."""
+
+    layers: tuple[tuple[str, ...], ...] = ()
+    containers: tuple[str, ...] = ()
+    exhaustive: bool = False
+    type: Literal["layers"] = "layers"
+
+
+@dataclass(frozen=True, slots=True)
+class ForbiddenContract(ContractBase):
+    source: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
+    allow_indirect: bool = False
+    type: Literal["forbidden"] = "forbidden"
+
+
+@dataclass(frozen=True, slots=True)
+class IndependenceContract(ContractBase):
+    modules: tuple[str, ...] = ()
+    type: Literal["independence"] = "independence"
+
+
+@dataclass(frozen=True, slots=True)
+class CyclesContract(ContractBase):
+    packages: tuple[str, ...] = ()
+    depth: int = 1
+    type: Literal["cycles"] = "cycles"
+
+
+Contract = LayersContract | ForbiddenContract | IndependenceContract | CyclesContract
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The whole `[tool.archlint]` table. ``path`` is the pyproject.toml it came from
+    (as given to the loader)."""
+
+    path: str
+    source_roots: tuple[str, ...] | None = None
+    root_packages: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+    unmatched_ignores: UnmatchedIgnores = "error"
+    contracts: tuple[Contract, ...] = ()
+    key_lines: Mapping[str, int] = field(default_factory=dict)
+    dependencies: tuple[str, ...] = ()  # `[project].dependencies` names, normalised
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, 0)

@@ -1,0 +1,73 @@
+"""(graph, contracts) -> results: applies each contract's kinds and ignores, runs its rule,
+sorts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from archlint.contracts import Config, Contract, ImportPattern
+from archlint.graph import ImportGraph
+from archlint.model import ArchlintError, ContractResult, Diagnostic, Import, Severity, Violation
+from archlint.patterns import matches
+from archlint.rules import cycles, forbidden, independence, layers
+from archlint.rules.context import RuleContext
+
+UNMATCHED_IGNORE = "ARC004"
+
+CHECKERS: dict[str, Callable[[Any, RuleContext], list[Violation]]] = {
+    "layers": layers.check,
+    "forbidden": forbidden.check,
+    "independence": independence.check,
+    "cycles": cycles.check,
+}
+
+
+def check_contracts(
+    graph: ImportGraph, config: Config
+) -> tuple[list[ContractResult], list[Diagnostic]]:
+    results: list[ContractResult] = []
+    diagnostics: list[Diagnostic] = []
+    for contract in config.contracts:
+        view, unmatched = _view(graph, contract)
+        for pattern in unmatched:
+            message = (
+                f"ignore '{pattern.text}' of contract '{contract.name}' matches no import; "
+                "remove it (or set unmatched-ignores)"
+            )
+            if config.unmatched_ignores == "error":
+                raise ArchlintError(message, config.path, pattern.line or contract.line)
+            if config.unmatched_ignores == "warn":
+                diagnostics.append(
+                    Diagnostic(
+                        config.path,
+                        pattern.line or contract.line,
+                        1,
+                        UNMATCHED_IGNORE,
+                        message,
+                        Severity.WARNING,
+                    )
+                )
+        ctx = RuleContext(view, config.path, config.dependencies)
+        violations = CHECKERS[contract.type](contract, ctx)
+        unique = {v.sort_key: v for v in violations}
+        results.append(
+            ContractResult(contract.name, contract.type, tuple(unique[k] for k in sorted(unique)))
+        )
+    return results, diagnostics
+
+
+def _view(graph: ImportGraph, contract: Contract) -> tuple[ImportGraph, list[ImportPattern]]:
+    """The graph as this contract sees it, and the ignore patterns that matched nothing."""
+    used: set[ImportPattern] = set()
+
+    def ignored(imp: Import) -> bool:
+        hit = False
+        for pattern in contract.ignore:
+            if matches(pattern.importer, imp.importer) and matches(pattern.imported, imp.imported):
+                used.add(pattern)
+                hit = True
+        return hit
+
+    view = graph.filtered(contract.kinds, ignored if contract.ignore else None)
+    return view, [p for p in contract.ignore if p not in used]

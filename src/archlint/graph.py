@@ -1,0 +1,271 @@
+"""The import graph: modules, resolved imports, and the verbs rules ask of them.
+
+Traversal runs on plain adjacency dictionaries (fast, no third-party import). networkx is
+imported only by the verbs that need its algorithms (cycles, feedback sets), so a run whose
+contracts never ask for them never pays for the import.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Iterator
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from archlint.model import Import, ImportKind, Module
+from archlint.patterns import is_within
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+Chain = tuple[Import, ...]
+
+
+class ImportGraph:
+    """A directed graph of modules. Each edge keeps every import statement that makes it."""
+
+    def __init__(self, modules: Iterable[Module], imports: Iterable[Import]) -> None:
+        self._modules: dict[str, Module] = {m.name: m for m in modules}
+        self._succ: dict[str, dict[str, list[Import]]] = {name: {} for name in self._modules}
+        self._pred: dict[str, set[str]] = {name: set() for name in self._modules}
+        self._children: dict[str, list[str]] | None = None
+        for imp in sorted(set(imports)):
+            if imp.importer == imp.imported:
+                continue
+            self._succ.setdefault(imp.importer, {}).setdefault(imp.imported, []).append(imp)
+            self._pred.setdefault(imp.imported, set()).add(imp.importer)
+            self._pred.setdefault(imp.importer, set())
+            self._succ.setdefault(imp.imported, {})
+
+    # -- modules -----------------------------------------------------------------------------
+
+    @property
+    def modules(self) -> list[str]:
+        return sorted(self._modules)
+
+    def module(self, name: str) -> Module:
+        return self._modules[name]
+
+    def modules_info(self) -> list[Module]:
+        return sorted(self._modules.values())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._modules
+
+    def internal_modules(self) -> list[str]:
+        return sorted(n for n, m in self._modules.items() if not m.external)
+
+    def external_modules(self) -> list[str]:
+        return sorted(n for n, m in self._modules.items() if m.external)
+
+    def children(self, name: str) -> list[str]:
+        if self._children is None:
+            children: dict[str, list[str]] = {}
+            for module in self._modules:
+                parent, _, _ = module.rpartition(".")
+                if parent:
+                    children.setdefault(parent, []).append(module)
+            self._children = {k: sorted(v) for k, v in children.items()}
+        return list(self._children.get(name, ()))
+
+    def descendants(self, name: str) -> list[str]:
+        prefix = name + "."
+        return sorted(m for m in self._modules if m.startswith(prefix))
+
+    def members(self, names: Iterable[str]) -> set[str]:
+        """The given modules and all their descendants."""
+        roots = tuple(names)
+        return {m for m in self._modules if any(is_within(m, r) for r in roots)}
+
+    # -- imports -----------------------------------------------------------------------------
+
+    def imports(self) -> Iterator[Import]:
+        for importer in sorted(self._succ):
+            for imported in sorted(self._succ[importer]):
+                yield from self._succ[importer][imported]
+
+    def count_imports(self) -> int:
+        return sum(len(v) for targets in self._succ.values() for v in targets.values())
+
+    def imported_by(self, name: str) -> list[str]:
+        """Modules that ``name`` imports directly."""
+        return sorted(self._succ.get(name, ()))
+
+    def importers_of(self, name: str) -> list[str]:
+        """Modules that import ``name`` directly."""
+        return sorted(self._pred.get(name, ()))
+
+    def direct_imports(self, importer: str, imported: str) -> list[Import]:
+        """Every import statement that makes the edge, sorted by position."""
+        return list(self._succ.get(importer, {}).get(imported, ()))
+
+    def link(self, importer: str, imported: str) -> Import:
+        """The first import statement of an edge, the one a report points at."""
+        return self._succ[importer][imported][0]
+
+    def has_edge(self, importer: str, imported: str) -> bool:
+        return imported in self._succ.get(importer, {})
+
+    # -- views -------------------------------------------------------------------------------
+
+    def filtered(
+        self, kinds: Collection[ImportKind], drop: Callable[[Import], bool] | None = None
+    ) -> ImportGraph:
+        """A graph with the same modules and only the imports of ``kinds`` that ``drop`` keeps."""
+        keep = [
+            imp for imp in self.imports() if imp.kind in kinds and (drop is None or not drop(imp))
+        ]
+        return ImportGraph(self._modules.values(), keep)
+
+    def collapsed(self, units: Callable[[str], str | None]) -> ImportGraph:
+        """Squash modules into units (``units(name)`` gives the unit or None to leave it out).
+
+        Each edge between two different units keeps the underlying imports, whose importer and
+        imported are the real modules, so chains still point at real lines.
+        """
+        mapping = {name: units(name) for name in self._modules}
+        names = sorted({u for u in mapping.values() if u is not None})
+        graph = ImportGraph((Module(n) for n in names), ())
+        for imp in self.imports():
+            a, b = mapping[imp.importer], mapping[imp.imported]
+            if a is None or b is None or a == b:
+                continue
+            graph._succ[a].setdefault(b, []).append(imp)
+            graph._pred[b].add(a)
+        return graph
+
+    # -- paths -------------------------------------------------------------------------------
+
+    def shortest_chain(
+        self, sources: Collection[str], targets: Collection[str], avoid: Collection[str] = ()
+    ) -> Chain | None:
+        """The shortest chain from any source to any target (intermediates never in ``avoid``)."""
+        found = self.chains_between(sources, targets, avoid)
+        return min(found, key=len) if found else None
+
+    def chains_between(
+        self,
+        sources: Collection[str],
+        targets: Collection[str],
+        avoid: Collection[str] = (),
+    ) -> list[Chain]:
+        """One shortest chain for every (source, target) pair that is connected.
+
+        Intermediate modules are never sources, targets or in ``avoid``: a chain through them
+        is the concern of the pair that starts or ends there. Sorted, deterministic.
+        """
+        target_set = set(targets)
+        blocked = set(sources) | target_set | set(avoid)
+        # Reverse BFS from the targets through allowed intermediates: next hop towards a target.
+        next_hop: dict[str, str] = {}
+        queue: deque[str] = deque()
+        for target in sorted(target_set):
+            for pred in sorted(self._pred.get(target, ())):
+                if pred not in blocked and pred not in next_hop:
+                    next_hop[pred] = target
+                    queue.append(pred)
+        while queue:
+            node = queue.popleft()
+            for pred in sorted(self._pred.get(node, ())):
+                if pred not in blocked and pred not in next_hop:
+                    next_hop[pred] = node
+                    queue.append(pred)
+
+        chains: list[Chain] = []
+        for source in sorted(sources):
+            best: dict[str, list[str]] = {}
+            for succ in sorted(self._succ.get(source, ())):
+                if succ in target_set:
+                    path = [source, succ]
+                elif succ in next_hop:
+                    path = [source, succ]
+                    while path[-1] not in target_set:
+                        path.append(next_hop[path[-1]])
+                else:
+                    continue
+                end = path[-1]
+                if end not in best or len(path) < len(best[end]):
+                    best[end] = path
+            for end in sorted(best):
+                chains.append(self.chain_of(best[end]))
+        return chains
+
+    def chain_of(self, path: list[str]) -> Chain:
+        return tuple(self.link(a, b) for a, b in pairwise(path))
+
+    # -- algorithms (networkx) ---------------------------------------------------------------
+
+    def to_networkx(self) -> nx.DiGraph[str]:
+        import networkx as nx
+
+        graph: nx.DiGraph[str] = nx.DiGraph()
+        graph.add_nodes_from(sorted(self._modules))
+        graph.add_edges_from((a, b) for a in sorted(self._succ) for b in sorted(self._succ[a]))
+        return graph
+
+    def strongly_connected_components(self) -> list[list[str]]:
+        """Groups of two or more modules that import each other, each sorted, largest first."""
+        import networkx as nx
+
+        groups = [sorted(c) for c in nx.strongly_connected_components(self.to_networkx())]
+        return sorted((g for g in groups if len(g) > 1), key=lambda g: (-len(g), g))
+
+    def shortest_cycle(self, start: str, within: Collection[str]) -> list[str]:
+        """A shortest cycle through ``start`` inside ``within``, as modules from start to start."""
+        allowed = set(within)
+        parents: dict[str, str] = {}
+        queue: deque[str] = deque([start])
+        seen = {start}
+        while queue:
+            node = queue.popleft()
+            for succ in sorted(self._succ.get(node, ())):
+                if succ == start:
+                    path = [succ, node]
+                    while path[-1] != start:
+                        path.append(parents[path[-1]])
+                    return path[::-1]
+                if succ in allowed and succ not in seen:
+                    seen.add(succ)
+                    parents[succ] = node
+                    queue.append(succ)
+        return []
+
+    def feedback_edges(self, group: Collection[str]) -> list[tuple[str, str]]:
+        """A small set of edges whose removal makes ``group`` acyclic (Eades-Lin-Smyth greedy)."""
+        nodes = set(group)
+        succ = {n: {s for s in self._succ.get(n, ()) if s in nodes} for n in nodes}
+        pred = {n: {p for p in self._pred.get(n, ()) if p in nodes} for n in nodes}
+        left: list[str] = []
+        right: list[str] = []
+        remaining = set(nodes)
+
+        def remove(node: str) -> None:
+            remaining.discard(node)
+            for s in succ[node]:
+                pred[s].discard(node)
+            for p in pred[node]:
+                succ[p].discard(node)
+
+        while remaining:
+            changed = True
+            while changed:
+                changed = False
+                for node in sorted(n for n in remaining if not succ[n]):
+                    right.append(node)
+                    remove(node)
+                    changed = True
+                for node in sorted(n for n in remaining if not pred[n]):
+                    left.append(node)
+                    remove(node)
+                    changed = True
+            if remaining:
+                node = max(sorted(remaining), key=lambda n: len(succ[n]) - len(pred[n]))
+                left.append(node)
+                remove(node)
+        order = {node: index for index, node in enumerate(left + right[::-1])}
+        return sorted(
+            (a, b)
+            for a in nodes
+            for b in self._succ.get(a, ())
+            if b in nodes and order[b] < order[a]
+        )

@@ -1,0 +1,243 @@
+"""Frozen values shared by every layer of archlint.
+
+Nothing in here does I/O. Every other module speaks in these types.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class ImportKind(str, Enum):
+    """When an import runs, as far as static analysis can tell.
+
+    One import has exactly one kind. When several apply, the first of this order wins:
+    ``dynamic`` (a call), ``type-checking``, ``function``, ``optional``, ``top-level``.
+    """
+
+    TOP_LEVEL = "top-level"
+    FUNCTION = "function"
+    TYPE_CHECKING = "type-checking"
+    OPTIONAL = "optional"
+    DYNAMIC = "dynamic"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+ALL_KINDS: frozenset[ImportKind] = frozenset(ImportKind)
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class RawImport:
+    """One imported target as written in a file, before resolution.
+
+    ``import a.b, c``            -> RawImport("a.b", None, 0, ...), RawImport("c", None, 0, ...)
+    ``from a import b, c``       -> RawImport("a", "b", 0, ...), RawImport("a", "c", 0, ...)
+    ``from . import x``          -> RawImport("", "x", 1, ...)
+    ``from ..a import *``        -> RawImport("a", "*", 2, ...)
+    ``importlib.import_module("a.b")``            -> RawImport("a.b", None, 0, kind=DYNAMIC)
+    ``import_module(".x", package=__name__)``     -> RawImport("x", None, 1, kind=DYNAMIC)
+
+    ``line`` and ``column`` are 1-based and point at the start of the statement
+    (the ``import``/``from`` keyword) or of the call for dynamic imports.
+    """
+
+    line: int
+    column: int
+    module: str
+    name: str | None
+    level: int
+    kind: ImportKind
+
+
+@dataclass(frozen=True, slots=True)
+class ScanError:
+    """Why a file could not be scanned. 1-based position; column 1 if unknown."""
+
+    line: int
+    column: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileScan:
+    """Everything archlint learns from one file's bytes. A pure function of those bytes."""
+
+    imports: tuple[RawImport, ...] = ()
+    lines: int = 0
+    error: ScanError | None = None
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Module:
+    """A module of the analysed project, or an external (squashed) top-level module."""
+
+    name: str
+    path: str | None = None  # posix path relative to the project root; None for externals
+    is_package: bool = False
+    external: bool = False
+    stdlib: bool = False
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Import:
+    """A resolved import: one edge of the graph with where it is written and its kind."""
+
+    importer: str
+    imported: str
+    path: str
+    line: int
+    column: int
+    kind: ImportKind
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    """A problem with the input rather than with the architecture (unreadable file, bad import)."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """A broken rule. ``chain`` is the import path that causes it (one link for a direct import)."""
+
+    code: str
+    message: str
+    importer: str
+    imported: str
+    chain: tuple[Import, ...]
+    path: str = ""
+    line: int = 0
+    column: int = 0
+    fingerprint: str = field(default="", compare=False)
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str, str, tuple[str, ...]]:
+        return (
+            self.path,
+            self.line,
+            self.column,
+            self.code,
+            self.importer,
+            self.imported,
+            tuple(link.imported for link in self.chain),
+        )
+
+
+def make_violation(
+    code: str,
+    message: str,
+    contract: str,
+    chain: tuple[Import, ...],
+    importer: str = "",
+    imported: str = "",
+) -> Violation:
+    """Build a violation located at the first link of its chain, with a fingerprint that
+    ignores line numbers.
+
+    The fingerprint hashes the code, the contract name and the modules of the chain (never line
+    numbers), so that it survives unrelated edits: baselines will rely on it.
+    """
+    first = chain[0] if chain else None
+    importer = importer or (first.importer if first else "")
+    imported = imported or (chain[-1].imported if chain else "")
+    modules = [importer, *(link.imported for link in chain)] if chain else [importer, imported]
+    digest = hashlib.sha256("\x1f".join([code, contract, *modules]).encode()).hexdigest()[:16]
+    return Violation(
+        code=code,
+        message=message,
+        importer=importer,
+        imported=imported,
+        chain=chain,
+        path=first.path if first else "",
+        line=first.line if first else 0,
+        column=first.column if first else 0,
+        fingerprint=digest,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ContractResult:
+    name: str
+    type: str
+    violations: tuple[Violation, ...]
+
+    @property
+    def kept(self) -> bool:
+        return not self.violations
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The whole verdict of one run. Renderers format it; the CLI maps it to an exit code."""
+
+    contracts: tuple[ContractResult, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    files: int
+    modules: int
+    imports: int
+    config_path: str = ""
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity is Severity.WARNING)
+
+    @property
+    def violations(self) -> tuple[Violation, ...]:
+        return tuple(v for c in self.contracts for v in c.violations)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations and not self.errors
+
+
+class ArchlintError(Exception):
+    """A configuration, usage or input error that stops the run (exit code 2).
+
+    ``path``/``line``/``column`` name where the problem is, when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = self.path
+            if self.line:
+                where += f":{self.line}"
+                if self.column:
+                    where += f":{self.column}"
+            where += ": "
+        return f"{where}{self.message}"

@@ -1,0 +1,220 @@
+"""Find the project root, its configuration and its Python files. Reads directories, never code."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from archlint.config import has_archlint_table
+from archlint.contracts import Config
+from archlint.model import ArchlintError
+
+DEFAULT_EXCLUDES = frozenset(
+    {
+        ".git",
+        ".venv",
+        "venv",
+        "build",
+        "dist",
+        "node_modules",
+        "__pycache__",
+        ".tox",
+        "site-packages",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A Python file and the module it is. ``path`` is posix, relative to the project root."""
+
+    module: str
+    path: str
+    is_package: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The module tree found on disk."""
+
+    files: tuple[SourceFile, ...]
+    namespaces: tuple[tuple[str, str], ...]  # (module, directory path) without __init__.py
+    root_packages: tuple[str, ...]
+
+
+def find_root(start: Path) -> Path:
+    """The given directory if its pyproject.toml has [tool.archlint], else the nearest parent's."""
+    start = start.resolve()
+    if start.is_file():
+        start = start.parent
+    for directory in (start, *start.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file() and (has_archlint_table(candidate) or _mentions_archlint(candidate)):
+            return directory
+    raise ArchlintError(
+        f"no pyproject.toml with a [tool.archlint] table in {start} or any parent directory; "
+        "add one (see docs/configuration.md)"
+    )
+
+
+def _mentions_archlint(path: Path) -> bool:
+    """A pyproject.toml that fails to parse but names tool.archlint is ours: report its error."""
+    try:
+        return b"tool.archlint" in path.read_bytes()
+    except OSError:
+        return False
+
+
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """Gitignore-like globs relative to the root: ``*`` within a segment, ``**`` across them; a
+    pattern without ``/`` matches a name at any depth. Match it against ``"/" + relpath``."""
+    pattern = pattern.strip("/")
+    if "/" not in pattern:
+        pattern = "**/" + pattern
+    regex = ""
+    for part in pattern.split("/"):
+        if part == "**":
+            regex += "(?:/[^/]+)*"
+        else:
+            regex += "/" + re.escape(part).replace(r"\*", "[^/]*").replace(r"\?", "[^/]")
+    return re.compile(regex + r"(?:/.*)?\Z")
+
+
+class _Excluder:
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        self.patterns = patterns
+        self.regexes = [glob_regex(p) for p in patterns]
+        self.used: set[str] = set()
+
+    def excluded(self, relpath: str, name: str) -> bool:
+        if name in DEFAULT_EXCLUDES:
+            return True
+        hit = False
+        for pattern, regex in zip(self.patterns, self.regexes, strict=True):
+            if regex.match("/" + relpath):
+                self.used.add(pattern)
+                hit = True
+        return hit
+
+
+def _has_python(directory: Path, root: Path, excluder: _Excluder) -> bool:
+    return any(True for _ in _walk(directory, "", root, excluder))
+
+
+def _walk(directory: Path, module: str, root: Path, excluder: _Excluder) -> Iterator[SourceFile]:
+    """Python files below ``directory`` (module ``module``); directory symlinks not followed."""
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        rel = Path(entry.path).relative_to(root).as_posix()
+        if excluder.excluded(rel, entry.name):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            if "." not in entry.name:
+                yield from _walk(Path(entry.path), f"{module}.{entry.name}", root, excluder)
+        elif entry.name.endswith(".py") and entry.is_file():
+            stem = entry.name[:-3]
+            if stem == "__init__":
+                yield SourceFile(module, rel, True)
+            elif "." not in stem and stem:
+                yield SourceFile(f"{module}.{stem}", rel, False)
+
+
+def discover(root: Path, config: Config) -> Layout:
+    """Every module of the configured root packages in the source roots."""
+    excluder = _Excluder(config.exclude)
+    if config.source_roots is not None:
+        source_roots = []
+        for name in config.source_roots:
+            directory = (root / name).resolve()
+            if not directory.is_dir():
+                raise ArchlintError(
+                    f"source root '{name}' is not a directory under {root}",
+                    config.path,
+                    config.line_of("source-roots"),
+                )
+            source_roots.append(directory)
+    else:
+        source_roots = [root / "src"] if (root / "src").is_dir() else [root]
+
+    candidates: dict[str, Path] = {}
+    for source_root in source_roots:
+        try:
+            entries = sorted(os.scandir(source_root), key=lambda e: e.name)
+        except OSError as exc:
+            raise ArchlintError(f"cannot read source root {source_root}: {exc}") from exc
+        for entry in entries:
+            rel = Path(entry.path).relative_to(root).as_posix()
+            if excluder.excluded(rel, entry.name):
+                continue
+            if entry.is_dir(follow_symlinks=False) and entry.name.isidentifier():
+                if _has_python(Path(entry.path), root, excluder):
+                    candidates.setdefault(entry.name, Path(entry.path))
+            elif entry.name.endswith(".py") and entry.name[:-3].isidentifier() and entry.is_file():
+                candidates.setdefault(entry.name[:-3], Path(entry.path))
+
+    if config.root_packages is not None:
+        for name in config.root_packages:
+            if name not in candidates:
+                hint = difflib.get_close_matches(name, list(candidates), n=1)
+                suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+                raise ArchlintError(
+                    f"root package '{name}' not found in the source roots "
+                    f"({', '.join(_rel(s, root) for s in source_roots)}){suggestion}",
+                    config.path,
+                    config.line_of("root-packages"),
+                )
+        chosen = sorted(config.root_packages)
+    else:
+        chosen = sorted(candidates)
+
+    files: list[SourceFile] = []
+    namespaces: list[tuple[str, str]] = []
+    for name in chosen:
+        location = candidates[name]
+        if location.is_file():
+            files.append(SourceFile(name, location.relative_to(root).as_posix(), False))
+            continue
+        package_files = list(_walk(location, name, root, excluder))
+        files.extend(package_files)
+        have_init = {f.module for f in package_files if f.is_package}
+        directories = {f.module.rpartition(".")[0] for f in package_files if not f.is_package}
+        for module in sorted(directories):
+            parts = module.split(".")
+            for depth in range(1, len(parts) + 1):
+                prefix = ".".join(parts[:depth])
+                if prefix not in have_init:
+                    relative = "/".join(parts[1:depth])
+                    directory = location / relative if relative else location
+                    namespaces.append((prefix, directory.relative_to(root).as_posix()))
+                    have_init.add(prefix)
+
+    unused = [p for p in config.exclude if p not in excluder.used]
+    if unused:
+        raise ArchlintError(
+            f"exclude pattern '{unused[0]}' matches no file or directory; fix or remove it",
+            config.path,
+            config.line_of("exclude"),
+        )
+    if not files:
+        raise ArchlintError(
+            f"no Python file found in {', '.join(_rel(s, root) for s in source_roots)}; "
+            "set `source-roots` in [tool.archlint]",
+            config.path,
+            config.line_of("source-roots") or None,
+        )
+    files.sort(key=lambda f: f.module)
+    return Layout(tuple(files), tuple(sorted(set(namespaces))), tuple(chosen))
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix() or "."
+    except ValueError:
+        return str(path)

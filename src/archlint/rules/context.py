@@ -1,0 +1,83 @@
+"""What every rule receives besides its contract, and how rules turn names into modules."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from archlint.contracts import ContractBase
+from archlint.graph import ImportGraph
+from archlint.model import ArchlintError
+from archlint.patterns import expand, is_pattern
+from archlint.resolve import STDLIB
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    """The contract's view of the graph (its import kinds, its ignores removed)."""
+
+    graph: ImportGraph
+    config_path: str
+    dependencies: tuple[str, ...] = ()
+
+    def fail(self, contract: ContractBase, key: str, message: str) -> ArchlintError:
+        return ArchlintError(
+            f"{message} (in contract '{contract.name}')", self.config_path, contract.line_of(key)
+        )
+
+    def select(
+        self, contract: ContractBase, key: str, names: tuple[str, ...], externals: bool = False
+    ) -> list[str]:
+        """The modules that ``names`` stand for; a name that matches nothing is an error.
+
+        With ``externals``, a top-level name outside the project also counts when the project
+        imports it, it is in the standard library, or `[project]` declares it as a dependency.
+        """
+        internal = self.graph.internal_modules()
+        selected: list[str] = []
+        for name in names:
+            found = expand(name, internal)
+            if not found and externals:
+                found = self._external(contract, key, name)
+            if not found:
+                scope = (
+                    "no module of the project, no imported package, no standard-library "
+                    "module and no declared dependency"
+                    if externals
+                    else "no module"
+                )
+                candidates = internal + self.graph.external_modules()
+                if externals:
+                    candidates += list(self.dependencies)
+                raise self.fail(
+                    contract, key, f"{key} '{name}' matches {scope}" + _suggest(name, candidates)
+                )
+            selected.extend(found)
+        return sorted(set(selected))
+
+    def _external(self, contract: ContractBase, key: str, name: str) -> list[str]:
+        top = name.split(".", 1)[0]
+        if top in self.graph and self.graph.module(top).external:
+            if top != name:
+                raise self.fail(
+                    contract,
+                    key,
+                    f"{key} '{name}': external modules are checked by "
+                    f"their top-level name; use '{top}'",
+                )
+            return [top]
+        if is_pattern(name) or top != name:
+            return []
+        if name in STDLIB or _normalise(name) in self.dependencies:
+            return [name]
+        return []
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _suggest(name: str, candidates: list[str]) -> str:
+    hint = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return f"; did you mean '{hint[0]}'?" if hint else ""

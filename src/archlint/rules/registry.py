@@ -1,0 +1,69 @@
+"""The one table of violation codes. `rules/<CODE>-<name>.md` documents and tests each code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    contract: str
+    summary: str
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "ARC001",
+        "unreadable-file",
+        "-",
+        "A file could not be read or parsed; it was skipped and the run fails.",
+    ),
+    Rule(
+        "ARC002",
+        "relative-import-beyond-top-level",
+        "-",
+        "A relative import climbs above the top-level package.",
+    ),
+    Rule("ARC003", "unresolved-import", "-", "An import names no module of the project (warning)."),
+    Rule(
+        "ARC004",
+        "unmatched-ignore",
+        "-",
+        'An ignore pattern matches no import (warning with unmatched-ignores = "warn").',
+    ),
+    Rule(
+        "ARC101",
+        "upward-layer-import",
+        "layers",
+        "A lower layer imports a higher one, directly or through a chain.",
+    ),
+    Rule(
+        "ARC102",
+        "sibling-layer-import",
+        "layers",
+        "Independent siblings on one layer level import each other.",
+    ),
+    Rule(
+        "ARC103",
+        "module-outside-layers",
+        "layers",
+        "An exhaustive layers contract finds a child of a container in no layer.",
+    ),
+    Rule(
+        "ARC201",
+        "forbidden-import",
+        "forbidden",
+        "A source module imports a forbidden module, directly or through a chain.",
+    ),
+    Rule(
+        "ARC301",
+        "independence-import",
+        "independence",
+        "Modules declared independent import each other, directly or through a chain.",
+    ),
+    Rule("ARC401", "import-cycle", "cycles", "Children of a package import each other in a cycle."),
+)
+
+BY_CODE = {rule.code: rule for rule in RULES}

@@ -1,0 +1,157 @@
+"""The command line itself: formats, discovery, listing rules, the graph, determinism."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archlint.rules.registry import RULES
+from tests.e2e.conftest import Project, Run
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+
+SMALL = {
+    "pyproject.toml": '[tool.archlint]\n[[tool.archlint.forbidden]]\nname = "F"\n'
+    'source = ["app.a"]\nforbidden = ["app.c"]\n',
+    "src/app/__init__.py": "",
+    "src/app/a.py": "import app.b\n",
+    "src/app/b.py": "def f():\n    import app.c\n",
+    "src/app/c.py": "import os\n",
+}
+
+
+def test_example_shop_is_kept(run: Run) -> None:
+    result = run("check", str(EXAMPLES / "shop"), cwd=ROOT)
+    assert result.code == 0, result.out + result.err
+    assert "4 contracts: 4 kept, 0 broken | 0 violations" in result.out
+
+
+def test_example_broken_shop_breaks_every_contract(run: Run) -> None:
+    result = run("check", "--format", "concise", cwd=EXAMPLES / "shop-broken")
+    assert result.code == 1
+    assert result.out == (
+        "src/shop/api/orders.py:1:1: ARC401 import cycle shop.api.orders -> shop.services.checkout -> shop.api.orders (2 modules in the cyclic group; removing shop.services.checkout -> shop.api.orders (src/shop/services/checkout.py:5) breaks it) [No cycles in the shop]\n"
+        "src/shop/domain/catalog.py:1:1: ARC301 shop.domain.catalog imports shop.domain.orders, but shop.domain.catalog and shop.domain.orders must be independent [Domain aggregates are independent]\n"
+        "src/shop/domain/catalog.py:1:1: ARC401 import cycle shop.domain.catalog -> shop.domain.orders -> shop.domain.catalog (2 modules in the cyclic group; removing shop.domain.orders -> shop.domain.catalog (src/shop/domain/orders.py:3) breaks it) [No cycles in the shop]\n"
+        "src/shop/domain/orders.py:1:1: ARC201 shop.domain.orders imports forbidden module requests [The domain stays pure]\n"
+        "src/shop/domain/orders.py:3:1: ARC301 shop.domain.orders imports shop.domain.catalog, but shop.domain.orders and shop.domain.catalog must be independent [Domain aggregates are independent]\n"
+        "src/shop/services/checkout.py:5:5: ARC101 shop.services.checkout (layer shop.services) imports shop.api.orders (higher layer shop.api) [Shop layers]\n"
+    )
+
+
+def test_paths_are_relative_to_the_working_directory(project: Project, run: Run) -> None:
+    root = project(SMALL)
+    result = run("check", "--format", "concise", "app", cwd=root.parent)
+    assert result.code == 2  # "app" is no path here
+    result = run("check", "--format", "concise", root.name, cwd=root.parent)
+    assert result.out.startswith(f"{root.name}/src/app/a.py:1:1: ARC201 ")
+
+
+def test_text_report_shows_chain_with_kinds(project: Project, run: Run) -> None:
+    project(SMALL)
+    result = run("check", "--no-color")
+    assert result.code == 1
+    assert result.out == (
+        "BROKEN F (forbidden): 1 violation\n"
+        "  ARC201 app.a indirectly imports forbidden module app.c\n"
+        "      app.a -> app.b  src/app/a.py:1:1\n"
+        "      app.b -> app.c  src/app/b.py:2:5 (function)\n"
+        "\n"
+        "1 contract: 0 kept, 1 broken | 1 violation | 4 files, 4 modules, 3 imports\n"
+    )
+
+
+def test_json_report(project: Project, run: Run) -> None:
+    project(SMALL)
+    result = run("check", "--format", "json")
+    assert result.code == 1
+    data = json.loads(result.out)
+    assert data["version"] == 1
+    [contract] = data["contracts"]
+    assert (contract["name"], contract["type"], contract["kept"]) == ("F", "forbidden", False)
+    [violation] = contract["violations"]
+    assert violation["code"] == "ARC201"
+    assert (violation["path"], violation["line"], violation["column"]) == ("src/app/a.py", 1, 1)
+    assert [link["kind"] for link in violation["chain"]] == ["top-level", "function"]
+    assert len(violation["fingerprint"]) == 16
+    assert data["errors"] == []
+    assert data["summary"]["violations"] == 1
+
+
+def test_exit_zero(project: Project, run: Run) -> None:
+    project(SMALL)
+    assert run("check", "--exit-zero").code == 0
+
+
+def test_output_is_byte_identical_across_runs(project: Project, run: Run) -> None:
+    project(SMALL)
+    for fmt in ("text", "concise", "json"):
+        assert run("check", "--format", fmt).out == run("check", "--format", fmt).out
+
+
+def test_root_discovery_from_a_subdirectory_and_verbose(project: Project, run: Run) -> None:
+    root = project(SMALL)
+    result = run("check", "-v", "--format", "concise", cwd=root / "src" / "app")
+    assert result.code == 1
+    assert f"archlint: using configuration {root / 'pyproject.toml'}\n" in result.err
+    assert result.out.startswith("../../src/app/a.py:1:1: ARC201")
+
+
+def test_graph_json(project: Project, run: Run) -> None:
+    project(SMALL)
+    result = run("graph", "--format", "json")
+    assert result.code == 0
+    data = json.loads(result.out)
+    assert data["modules"][0] == {"name": "app", "path": "src/app/__init__.py",
+                                  "is_package": True, "external": False, "stdlib": False}
+    assert {"name": "os", "path": None, "is_package": False, "external": True,
+            "stdlib": True} in data["modules"]
+    assert data["imports"] == [
+        {"importer": "app.a", "imported": "app.b", "path": "src/app/a.py", "line": 1,
+         "column": 1, "kind": "top-level"},
+        {"importer": "app.b", "imported": "app.c", "path": "src/app/b.py", "line": 2,
+         "column": 5, "kind": "function"},
+        {"importer": "app.c", "imported": "os", "path": "src/app/c.py", "line": 1,
+         "column": 1, "kind": "top-level"},
+    ]
+
+
+def test_rules_and_rule(run: Run, tmp_path: Path) -> None:
+    listing = run("rules").out.splitlines()
+    assert [line.split()[0] for line in listing] == [rule.code for rule in RULES]
+    assert listing[4].startswith("ARC101  upward-layer-import")
+    spec = run("rule", "arc101")
+    assert spec.code == 0 and spec.out.startswith("# ARC101 upward-layer-import\n")
+    unknown = run("rule", "ARX101")
+    assert unknown.code == 2
+    assert unknown.err == "archlint: error: unknown rule code 'ARX101'; did you mean ARC101?\n"
+
+
+def test_usage_error_exits_2(run: Run) -> None:
+    assert run("check", "--format", "yaml").code == 2
+    assert run("nonsense").code == 2
+
+
+@pytest.mark.parametrize("entry", [["-m", "archlint"], ["-c", "from archlint.cli import main; main()"]])
+def test_python_m_archlint(entry: list[str], project: Project) -> None:
+    root = project(SMALL)
+    done = subprocess.run([sys.executable, *entry, "check", "--format", "concise", str(root)],
+                          capture_output=True, text=True, cwd=root)
+    assert done.returncode == 1
+    assert done.stdout.startswith("src/app/a.py:1:1: ARC201")
+
+
+def test_public_api(project: Project) -> None:
+    import archlint
+
+    root = project(SMALL)
+    report = archlint.check(root)
+    assert not report.ok
+    assert [v.code for v in report.violations] == ["ARC201"]
+    assert [link.kind for link in report.violations[0].chain] == [
+        archlint.ImportKind.TOP_LEVEL, archlint.ImportKind.FUNCTION]
