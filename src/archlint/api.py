@@ -9,6 +9,7 @@ from pathlib import Path
 
 from archlint.config import load_config
 from archlint.contracts import Config
+from archlint.distributions import import_names
 from archlint.engine import check_contracts
 from archlint.graph import ImportGraph
 from archlint.model import Diagnostic, FileScan, Report
@@ -78,7 +79,7 @@ def analyse(path: str | Path = ".", log: Log | None = None) -> Analysis:
 def check(path: str | Path = ".", log: Log | None = None) -> Report:
     """Check the architecture of the project at ``path`` (or its nearest configured parent)."""
     analysis = analyse(path, log)
-    results, diagnostics = check_contracts(analysis.graph, analysis.config)
+    results, diagnostics = check_contracts(analysis.graph, analysis.config, import_names)
     return Report(
         contracts=tuple(results),
         diagnostics=tuple(sorted(set(analysis.diagnostics) | set(diagnostics))),

@@ -24,8 +24,11 @@ CHECKERS: dict[str, Callable[[Any, RuleContext], list[Violation]]] = {
 
 
 def check_contracts(
-    graph: ImportGraph, config: Config
+    graph: ImportGraph,
+    config: Config,
+    import_names: Callable[[str], tuple[str, ...]] = lambda distribution: (),
 ) -> tuple[list[ContractResult], list[Diagnostic]]:
+    """Check every contract; ``import_names`` maps a distribution to the names it provides."""
     results: list[ContractResult] = []
     diagnostics: list[Diagnostic] = []
     for contract in config.contracts:
@@ -48,7 +51,7 @@ def check_contracts(
                         Severity.WARNING,
                     )
                 )
-        ctx = RuleContext(view, config.path, config.dependencies)
+        ctx = RuleContext(view, config.path, config.dependencies, import_names)
         violations = CHECKERS[contract.type](contract, ctx)
         unique = {v.sort_key: v for v in violations}
         results.append(

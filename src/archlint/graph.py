@@ -149,10 +149,12 @@ class ImportGraph:
         targets: Collection[str],
         avoid: Collection[str] = (),
     ) -> list[Chain]:
-        """One shortest chain for every (source, target) pair that is connected.
+        """Shortest import chains from sources to targets.
 
         Intermediate modules are never sources, targets or in ``avoid``: a chain through them
-        is the concern of the pair that starts or ends there. Sorted, deterministic.
+        is the concern of the pair that starts or ends there. For each source, every target
+        reached first through one of its direct imports gets its shortest such chain.
+        ``sources`` and ``targets`` must not overlap. Sorted, deterministic.
         """
         target_set = set(targets)
         blocked = set(sources) | target_set | set(avoid)

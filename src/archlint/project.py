@@ -13,6 +13,7 @@ from archlint.config import has_archlint_table
 from archlint.contracts import Config
 from archlint.model import ArchlintError
 
+_ARCHLINT_HEADER = re.compile(rb"^[ \t]*\[\[?[ \t]*tool\.archlint\b", re.MULTILINE)
 DEFAULT_EXCLUDES = frozenset(
     {
         ".git",
@@ -62,9 +63,10 @@ def find_root(start: Path) -> Path:
 
 
 def _mentions_archlint(path: Path) -> bool:
-    """A pyproject.toml that fails to parse but names tool.archlint is ours: report its error."""
+    """A pyproject.toml that fails to parse but has a [tool.archlint...] header is ours: its
+    TOML error is then reported instead of a search that silently goes on upwards."""
     try:
-        return b"tool.archlint" in path.read_bytes()
+        return _ARCHLINT_HEADER.search(path.read_bytes()) is not None
     except OSError:
         return False
 
@@ -133,6 +135,13 @@ def discover(root: Path, config: Config) -> Layout:
         source_roots = []
         for name in config.source_roots:
             directory = (root / name).resolve()
+            if not directory.is_relative_to(root.resolve()):
+                raise ArchlintError(
+                    f"source root '{name}' is outside the project root {root}; run archlint "
+                    "from a directory that contains it",
+                    config.path,
+                    config.line_of("source-roots"),
+                )
             if not directory.is_dir():
                 raise ArchlintError(
                     f"source root '{name}' is not a directory under {root}",

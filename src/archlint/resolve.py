@@ -10,7 +10,7 @@ import sys
 from collections.abc import Mapping
 
 from archlint.graph import ImportGraph
-from archlint.model import Diagnostic, FileScan, Import, Module, RawImport, Severity
+from archlint.model import Diagnostic, FileScan, Import, ImportKind, Module, RawImport, Severity
 from archlint.project import Layout, SourceFile
 
 STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
@@ -75,7 +75,9 @@ def _absolute(source: SourceFile, raw: RawImport) -> str | None:
     """The absolute dotted module named by ``raw`` (``from`` part for from-imports)."""
     if raw.level == 0:
         return raw.module
-    package = source.module if source.is_package else source.module.rpartition(".")[0]
+    # `import_module(".x", package=__name__)` anchors at the module itself, package or not
+    anchored = source.is_package or raw.kind is ImportKind.DYNAMIC
+    package = source.module if anchored else source.module.rpartition(".")[0]
     parts = package.split(".") if package else []
     climb = raw.level - 1
     if climb >= len(parts):

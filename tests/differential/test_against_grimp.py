@@ -11,12 +11,12 @@ Explained differences:
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
-import grimp
 import pytest
 
 from archlint.api import analyse
@@ -51,20 +51,32 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+GRIMP_SCRIPT = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import grimp
+graph = grimp.build_graph(sys.argv[2], include_external_packages=True, cache_dir=None)
+edges = []
+for importer in graph.modules:
+    for imported in graph.find_modules_directly_imported_by(importer) - {importer}:
+        details = graph.get_import_details(importer=importer, imported=imported)
+        edges += [(importer, imported, d["line_number"]) for d in details] or [
+            (importer, imported, 0)]
+print(json.dumps(edges))
+"""
+
+
 def grimp_edges(package: str, site: Path) -> set[tuple[str, str, int]]:
-    sys.path.insert(0, str(site))
-    try:
-        graph = grimp.build_graph(package, include_external_packages=True, cache_dir=None)
-    finally:
-        sys.path.remove(str(site))
-    edges: set[tuple[str, str, int]] = set()
-    for importer in graph.modules:
-        for imported in graph.find_modules_directly_imported_by(importer) - {importer}:
-            for detail in graph.get_import_details(importer=importer, imported=imported):
-                edges.add((importer, imported, detail["line_number"]))
-            if not graph.get_import_details(importer=importer, imported=imported):
-                edges.add((importer, imported, 0))
-    return edges
+    """grimp runs in its own process so that the package under test, not a copy already
+    imported here (archlint itself imports click and rich), is the one it finds."""
+    done = subprocess.run(
+        [sys.executable, "-c", GRIMP_SCRIPT, str(site), package],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=site,
+    )
+    return {(a, b, line) for a, b, line in json.loads(done.stdout)}
 
 
 def archlint_edges(package: str, site: Path) -> set[tuple[str, str, int]]:

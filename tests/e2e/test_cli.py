@@ -35,9 +35,9 @@ def test_example_broken_shop_breaks_every_contract(run: Run) -> None:
     result = run("check", "--format", "concise", cwd=EXAMPLES / "shop-broken")
     assert result.code == 1
     assert result.out == (
-        "src/shop/api/orders.py:1:1: ARC401 import cycle shop.api.orders -> shop.services.checkout -> shop.api.orders (2 modules in the cyclic group; removing shop.services.checkout -> shop.api.orders (src/shop/services/checkout.py:5) breaks it) [No cycles in the shop]\n"
+        "src/shop/api/orders.py:1:1: ARC401 import cycle shop.api.orders -> shop.services.checkout -> shop.api.orders (2 modules in the cyclic group; removing shop.services.checkout -> shop.api.orders breaks it) [No cycles in the shop]\n"
         "src/shop/domain/catalog.py:1:1: ARC301 shop.domain.catalog imports shop.domain.orders, but shop.domain.catalog and shop.domain.orders must be independent [Domain aggregates are independent]\n"
-        "src/shop/domain/catalog.py:1:1: ARC401 import cycle shop.domain.catalog -> shop.domain.orders -> shop.domain.catalog (2 modules in the cyclic group; removing shop.domain.orders -> shop.domain.catalog (src/shop/domain/orders.py:3) breaks it) [No cycles in the shop]\n"
+        "src/shop/domain/catalog.py:1:1: ARC401 import cycle shop.domain.catalog -> shop.domain.orders -> shop.domain.catalog (2 modules in the cyclic group; removing shop.domain.orders -> shop.domain.catalog breaks it) [No cycles in the shop]\n"
         "src/shop/domain/orders.py:1:1: ARC201 shop.domain.orders imports forbidden module requests [The domain stays pure]\n"
         "src/shop/domain/orders.py:3:1: ARC301 shop.domain.orders imports shop.domain.catalog, but shop.domain.orders and shop.domain.catalog must be independent [Domain aggregates are independent]\n"
         "src/shop/services/checkout.py:5:5: ARC101 shop.services.checkout (layer shop.services) imports shop.api.orders (higher layer shop.api) [Shop layers]\n"
@@ -107,17 +107,45 @@ def test_graph_json(project: Project, run: Run) -> None:
     result = run("graph", "--format", "json")
     assert result.code == 0
     data = json.loads(result.out)
-    assert data["modules"][0] == {"name": "app", "path": "src/app/__init__.py",
-                                  "is_package": True, "external": False, "stdlib": False}
-    assert {"name": "os", "path": None, "is_package": False, "external": True,
-            "stdlib": True} in data["modules"]
+    assert data["modules"][0] == {
+        "name": "app",
+        "path": "src/app/__init__.py",
+        "is_package": True,
+        "external": False,
+        "stdlib": False,
+    }
+    assert {
+        "name": "os",
+        "path": None,
+        "is_package": False,
+        "external": True,
+        "stdlib": True,
+    } in data["modules"]
     assert data["imports"] == [
-        {"importer": "app.a", "imported": "app.b", "path": "src/app/a.py", "line": 1,
-         "column": 1, "kind": "top-level"},
-        {"importer": "app.b", "imported": "app.c", "path": "src/app/b.py", "line": 2,
-         "column": 5, "kind": "function"},
-        {"importer": "app.c", "imported": "os", "path": "src/app/c.py", "line": 1,
-         "column": 1, "kind": "top-level"},
+        {
+            "importer": "app.a",
+            "imported": "app.b",
+            "path": "src/app/a.py",
+            "line": 1,
+            "column": 1,
+            "kind": "top-level",
+        },
+        {
+            "importer": "app.b",
+            "imported": "app.c",
+            "path": "src/app/b.py",
+            "line": 2,
+            "column": 5,
+            "kind": "function",
+        },
+        {
+            "importer": "app.c",
+            "imported": "os",
+            "path": "src/app/c.py",
+            "line": 1,
+            "column": 1,
+            "kind": "top-level",
+        },
     ]
 
 
@@ -137,11 +165,17 @@ def test_usage_error_exits_2(run: Run) -> None:
     assert run("nonsense").code == 2
 
 
-@pytest.mark.parametrize("entry", [["-m", "archlint"], ["-c", "from archlint.cli import main; main()"]])
+@pytest.mark.parametrize(
+    "entry", [["-m", "archlint"], ["-c", "from archlint.cli import main; main()"]]
+)
 def test_python_m_archlint(entry: list[str], project: Project) -> None:
     root = project(SMALL)
-    done = subprocess.run([sys.executable, *entry, "check", "--format", "concise", str(root)],
-                          capture_output=True, text=True, cwd=root)
+    done = subprocess.run(
+        [sys.executable, *entry, "check", "--format", "concise", str(root)],
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
     assert done.returncode == 1
     assert done.stdout.startswith("src/app/a.py:1:1: ARC201")
 
@@ -154,4 +188,26 @@ def test_public_api(project: Project) -> None:
     assert not report.ok
     assert [v.code for v in report.violations] == ["ARC201"]
     assert [link.kind for link in report.violations[0].chain] == [
-        archlint.ImportKind.TOP_LEVEL, archlint.ImportKind.FUNCTION]
+        archlint.ImportKind.TOP_LEVEL,
+        archlint.ImportKind.FUNCTION,
+    ]
+
+
+def test_internal_error_is_one_line_and_debug_shows_traceback(
+    project: Project, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import archlint.api
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    project(SMALL)
+    monkeypatch.setattr(archlint.api, "check", explode)
+    result = run("check")
+    assert result.code == 2
+    assert result.err == (
+        "archlint: internal error: RuntimeError: boom; rerun with --debug for the traceback\n"
+    )
+    result = run("check", "--debug")
+    assert result.code == 2
+    assert "Traceback (most recent call last)" in result.err

@@ -154,9 +154,9 @@ def test_forbidden_unused_stdlib_and_declared_dependency_are_accepted(
     project(
         {
             "src/app/__init__.py": "",
-            "pyproject.toml": '[project]\nname = "x"\ndependencies = ["Django>=5"]\n'
+            "pyproject.toml": '[project]\nname = "x"\ndependencies = ["Django>=5", "PyYAML"]\n'
             + config(
-                '[[tool.archlint.forbidden]]\nsource = ["app"]\nforbidden = ["sqlite3", "django"]\n'
+                '[[tool.archlint.forbidden]]\nsource = ["app"]\nforbidden = ["sqlite3", "django", "yaml"]\n'
             ),
         }
     )
@@ -201,7 +201,7 @@ def test_cycles_with_depth(project: Project, run: Run) -> None:
     assert result.code == 1
     assert result.out == (
         "src/app/a/one.py:1:1: ARC401 import cycle app.a -> app.b -> app.a (2 modules in the "
-        "cyclic group; removing app.b -> app.a (src/app/b/two.py:2) breaks it) [C]\n"
+        "cyclic group; removing app.b -> app.a breaks it) [C]\n"
     )
     project(
         {

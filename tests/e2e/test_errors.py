@@ -177,3 +177,48 @@ def test_debug_shows_traceback_for_config_errors(project: Project, run: Run) -> 
     result = run("check", "--debug")
     assert result.code == 2
     assert "Traceback" in result.err
+
+
+def test_source_root_outside_the_project_is_a_configuration_error(
+    project: Project, run: Run
+) -> None:
+    root = project({"lib/shop/__init__.py": "", "proj/src/app/__init__.py": ""})
+    (root / "proj/pyproject.toml").write_text('[tool.archlint]\nsource-roots = ["../lib"]\n')
+    result = run("check", cwd=root / "proj")
+    assert result.code == 2
+    assert result.err.startswith(
+        "archlint: error: pyproject.toml:2: source root '../lib' is outside the project root"
+    )
+
+
+def test_distribution_name_instead_of_import_name(project: Project, run: Run) -> None:
+    # PyYAML is installed wherever archlint is (libcst needs it); its import name is `yaml`
+    project(
+        {
+            **APP,
+            "pyproject.toml": '[project]\nname = "x"\ndependencies = ["PyYAML"]\n[tool.archlint]\n'
+            '[[tool.archlint.forbidden]]\nsource = ["app"]\nforbidden = ["pyyaml"]\n',
+        }
+    )
+    result = run("check")
+    assert result.code == 2
+    assert result.err == (
+        "archlint: error: pyproject.toml:7: forbidden 'pyyaml' is a distribution name; forbid "
+        "what the code imports: yaml (in contract 'forbidden #1')\n"
+    )
+
+
+def test_root_discovery_ignores_a_comment_that_mentions_archlint(
+    project: Project, run: Run
+) -> None:
+    root = project(
+        {
+            **APP,
+            "pyproject.toml": "[tool.archlint]\n",
+            "sub/pyproject.toml": '# we might use tool.archlint here one day\n[project]\nname = "s"\n',
+            "sub/x.py": "",
+        }
+    )
+    result = run("check", "-v", cwd=root / "sub")
+    assert result.code == 0, result.err
+    assert f"using configuration {root / 'pyproject.toml'}" in result.err

@@ -108,3 +108,14 @@ def test_namespace_root_package(tmp_path: Path) -> None:
     lay = discover(tmp_path, Config(path="pyproject.toml"))
     assert lay.root_packages == ("ns", "top")
     assert [f.path for f in lay.files] == ["src/ns/inner/m.py", "src/top.py"]
+
+
+def test_dynamic_relative_import_anchors_at_the_module_itself() -> None:
+    lay = layout("pkg/", "pkg.mod", "pkg.x")
+    dynamic = RawImport(1, 1, "x", None, 1, ImportKind.DYNAMIC)
+    graph, diagnostics = resolve(
+        lay, {"pkg": FileScan((dynamic,)), "pkg.mod": FileScan((dynamic,))}
+    )
+    # in the package, ".x" is pkg.x; in the module pkg.mod, Python looks for pkg.mod.x (missing)
+    assert [(i.importer, i.imported) for i in graph.imports()] == [("pkg", "pkg.x")]
+    assert [(d.path, d.code) for d in diagnostics] == [("pkg/mod.py", "ARC003")]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import difflib
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from archlint.contracts import ContractBase
+from archlint.distributions import normalise
 from archlint.graph import ImportGraph
 from archlint.model import ArchlintError
 from archlint.patterns import expand, is_pattern
@@ -20,6 +21,7 @@ class RuleContext:
     graph: ImportGraph
     config_path: str
     dependencies: tuple[str, ...] = ()
+    import_names: Callable[[str], tuple[str, ...]] = lambda distribution: ()
 
     def fail(self, contract: ContractBase, key: str, message: str) -> ArchlintError:
         return ArchlintError(
@@ -48,8 +50,6 @@ class RuleContext:
                     else "no module"
                 )
                 candidates = internal + self.graph.external_modules()
-                if externals:
-                    candidates += list(self.dependencies)
                 raise self.fail(
                     contract, key, f"{key} '{name}' matches {scope}" + _suggest(name, candidates)
                 )
@@ -69,13 +69,21 @@ class RuleContext:
             return [top]
         if is_pattern(name) or top != name:
             return []
-        if name in STDLIB or _normalise(name) in self.dependencies:
+        if name in STDLIB:
             return [name]
+        if normalise(name) in self.dependencies:
+            provided = self.import_names(name)
+            if provided and name not in provided:
+                raise self.fail(
+                    contract,
+                    key,
+                    f"{key} '{name}' is a distribution name; forbid "
+                    f"what the code imports: {', '.join(provided)}",
+                )
+            return [name]
+        if any(name in self.import_names(dependency) for dependency in self.dependencies):
+            return [name]  # `yaml` when PyYAML is declared (and installed, so we can tell)
         return []
-
-
-def _normalise(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _suggest(name: str, candidates: list[str]) -> str:

@@ -42,10 +42,7 @@ class _Squash:
 
 def _violation(contract: CyclesContract, graph: ImportGraph, group: list[str]) -> Violation:
     path = graph.shortest_cycle(group[0], group)
-    breaks = []
-    for a, b in graph.feedback_edges(group):
-        link = graph.link(a, b)
-        breaks.append(f"{a} -> {b} ({link.path}:{link.line})")
+    breaks = [f"{a} -> {b}" for a, b in graph.feedback_edges(group)]
     message = (
         f"import cycle {' -> '.join(path)} ({len(group)} modules in the cyclic group; "
         f"removing {', '.join(breaks)} breaks it)"
