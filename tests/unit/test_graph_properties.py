@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import networkx as nx
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -37,7 +39,7 @@ def test_chains_between_is_sound_and_complete(
     for chain in chains:
         assert chain[0].importer in sources
         assert chain[-1].imported in targets
-        for link, following in zip(chain, chain[1:], strict=False):
+        for link, following in pairwise(chain):
             assert link.imported == following.importer
             assert link.imported not in blocked
         found_sources.add(chain[0].importer)
