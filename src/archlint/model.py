@@ -194,6 +194,7 @@ class Report:
     modules: int
     imports: int
     config_path: str = ""
+    root: str = ""  # the project root that was found (absolute); report paths are relative to it
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
