@@ -20,6 +20,7 @@ from contextlib import contextmanager
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from archlint.ast_scan import scan_tree
 from archlint.model import FileScan, ImportKind, RawImport, ScanError
 
 # Estimated libcst nesting beyond which a file is refused. Measured on libcst 1.9 (8 MiB stack):
@@ -51,11 +52,31 @@ _OPTIONAL_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception",
 
 
 def scan(source: bytes) -> FileScan:
-    """Return the imports written in ``source``, or the reason it cannot be scanned."""
+    """Return the imports written in ``source``, or the reason it cannot be scanned.
+
+    A file that this Python's ``ast`` parses is scanned from that tree (``ast_scan``, proven
+    equal to libcst's result by the differential tests); anything else goes to libcst."""
+    return _scan(source, fast=True)
+
+
+def scan_with_libcst(source: bytes) -> FileScan:
+    """The reference: libcst for every file. The differential tests compare ``scan`` with it."""
+    return _scan(source, fast=False)
+
+
+def _scan(source: bytes, fast: bool) -> FileScan:
     text = _decode(source)
     if isinstance(text, ScanError):
         return FileScan(error=text)
-    problem, ast_error = _check_depth(text)
+    lines = source.count(b"\n") + (1 if source and not source.endswith(b"\n") else 0)
+    if fast:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return FileScan(imports=scan_tree(ast.parse(text), text), lines=lines)
+        except (SyntaxError, RecursionError, MemoryError, ValueError):
+            pass  # newer syntax, an error to locate, or a tree too deep: libcst decides
+    problem, ast_error, _ = _check_depth(text)
     if problem is not None:
         return FileScan(error=problem)
     try:
@@ -69,8 +90,7 @@ def scan(source: bytes) -> FileScan:
         return FileScan(error=_too_deep(0, 1))
     except Exception as exc:  # libcst is a native parser: never let it take down the run
         return FileScan(error=ScanError(1, 1, f"cannot parse: {type(exc).__name__}: {exc}"))
-    lines = source.count(b"\n") + (1 if source and not source.endswith(b"\n") else 0)
-    return FileScan(imports=tuple(visitor.imports), lines=lines)
+    return FileScan(imports=tuple(sorted(visitor.imports)), lines=lines)
 
 
 def _syntax_error(
@@ -142,7 +162,7 @@ def _decode(source: bytes) -> str | ScanError:
         return ScanError(1, 1, f"unsupported encoding {encoding!r} declared")
 
 
-def _check_depth(text: str) -> tuple[ScanError | None, SyntaxError | None]:
+def _check_depth(text: str) -> tuple[ScanError | None, SyntaxError | None, ast.Module | None]:
     """Refuse input that could crash libcst's native parser (see ``_AST_LIMIT``).
 
     Also return ``ast``'s SyntaxError, if any: it is not proof of an error (this Python's ``ast``
@@ -154,13 +174,13 @@ def _check_depth(text: str) -> tuple[ScanError | None, SyntaxError | None]:
             tree = ast.parse(text)
     except SyntaxError as exc:
         deep = any(message in str(exc.msg) for message in _DEEP_MESSAGES)
-        return _check_text_depth(text, (exc.lineno or 1) if deep else None), exc
+        return _check_text_depth(text, (exc.lineno or 1) if deep else None), exc, None
     except (RecursionError, MemoryError):  # ``ast`` gave up on the nesting
-        return _check_text_depth(text, 1), None
+        return _check_text_depth(text, 1), None, None
     except ValueError:
-        return _check_text_depth(text, None), None
+        return _check_text_depth(text, None), None, None
     depth, line = _ast_depth(tree)
-    return (_too_deep(depth, line) if depth > _AST_LIMIT else None), None
+    return (_too_deep(depth, line) if depth > _AST_LIMIT else None), None, tree
 
 
 def _too_deep(depth: int, line: int) -> ScanError:

@@ -22,11 +22,19 @@ import pytest
 from archlint.api import analyse
 from archlint.model import ImportKind
 
+_DOWNLOADED: dict[str, Path] = {}
 PACKAGES = {"requests": "2.32.3", "rich": "13.9.4", "click": "8.1.7"}
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return download(tmp_path_factory)
+
+
+def download(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Fetch the pinned wheels with pip and extract them (once per session)."""
+    if "root" in _DOWNLOADED:
+        return _DOWNLOADED["root"]
     root = tmp_path_factory.mktemp("site")
     wheels = root / "wheels"
     pins = [f"{name}=={version}" for name, version in PACKAGES.items()]
@@ -48,6 +56,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for wheel in sorted(wheels.glob("*.whl")):
         with zipfile.ZipFile(wheel) as archive:
             archive.extractall(root)
+    _DOWNLOADED["root"] = root
     return root
 
 

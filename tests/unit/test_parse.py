@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archlint.model import FileScan, ImportKind, RawImport, ScanError
-from archlint.parse import scan
+from archlint.parse import scan, scan_with_libcst
 
 Row = tuple[int, int, str, str | None, int, str]
 TOP, FUNC, TC, OPT, DYN = "top-level", "function", "type-checking", "optional", "dynamic"
@@ -482,16 +482,24 @@ def run(code: str) -> subprocess.CompletedProcess[str]:
 def test_deep_nesting_is_refused_without_crashing() -> None:
     # One child process for all inputs (fast); it names each input before scanning it, so a
     # crash points at the culprit.
-    lines = ["from archlint.parse import scan"]
+    # Both paths: `scan` (ast first, libcst for what ast cannot parse) and the libcst reference.
+    lines = ["from archlint.parse import scan, scan_with_libcst"]
     for name, expr in DEEP.items():
-        lines.append(f"print({name!r}, end=': ', flush=True)")
-        lines.append(f"print(scan({expr}).error.message, flush=True)")
+        for function in ("scan", "scan_with_libcst"):
+            lines.append(f"print('{function} {name}', end=': ', flush=True)")
+            lines.append(f"r = {function}({expr})")
+            lines.append("print(r.error.message if r.error else 'ok', flush=True)")
     done = run("\n".join(lines))
     assert done.returncode == 0, (done.returncode, done.stdout, done.stderr[-500:])
     results = dict(line.split(": ", 1) for line in done.stdout.splitlines())
-    assert sorted(results) == sorted(DEEP)
+    assert len(results) == 2 * len(DEEP)
+    # ast parses these two fine, and the fast path needs no libcst for them
+    fine = {"scan and", "scan dotted"}
     for name, message in results.items():
-        assert message.startswith("nesting too deep to parse safely (depth "), (name, message)
+        if name in fine:
+            assert message == "ok", (name, message)
+        else:
+            assert message.startswith("nesting too deep to parse safely (depth "), (name, message)
 
 
 def test_the_guard_is_needed_libcst_alone_crashes() -> None:
@@ -509,9 +517,12 @@ def test_deep_nesting_position() -> None:
 
 
 def test_ast_accepted_but_too_deep_for_libcst() -> None:
-    # ``and`` chains are flat in CPython's ast but nested in libcst: counted, refused in-process.
-    problem = error(b"import a\nx = " + b" and ".join([b"a"] * 600) + b"\n")
+    # ``and`` chains are flat in CPython's ast but nested in libcst: the libcst path counts and
+    # refuses them in-process; the fast path scans them from ast without libcst.
+    source = b"import a\nx = " + b" and ".join([b"a"] * 600) + b"\n"
+    problem = scan_with_libcst(source).error
     assert problem == ScanError(2, 1, "nesting too deep to parse safely (depth 603)")
+    assert rows(source) == [(1, 1, "a", None, 0, TOP)]
     assert rows(b"x = " + b" and ".join([b"a"] * 300) + b"\nimport a\n") == [
         (2, 1, "a", None, 0, TOP)
     ]
@@ -578,4 +589,4 @@ def test_generated_imports_round_trip(
         expected += [RawImport(line, 1, m, n, lvl, ImportKind.TOP_LEVEL) for m, n, lvl in targets]
         source += text + "\n"
         line += text.count("\n") + 1
-    assert scan(source.encode()) == FileScan(tuple(expected), lines=line - 1)
+    assert scan(source.encode()) == FileScan(tuple(sorted(expected)), lines=line - 1)
