@@ -3,21 +3,21 @@ configuration and usage errors (the CLI turns those into exit code 2)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from archlint.cache import open_cache
 from archlint.config import load_config
 from archlint.contracts import Config
 from archlint.distributions import import_names
 from archlint.engine import check_contracts
 from archlint.graph import ImportGraph
-from archlint.model import Diagnostic, FileScan, Report
-from archlint.parse import scan
+from archlint.model import Diagnostic, Report
 from archlint.project import Layout, discover, find_root
 from archlint.resolve import resolve
-
-UNREADABLE = "ARC001"
+from archlint.scanning import scan_files
 
 Log = Callable[[str], None]
 
@@ -33,8 +33,21 @@ class Analysis:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def analyse(path: str | Path = ".", log: Log | None = None) -> Analysis:
-    """Find the project, read its configuration, scan every file and build the graph."""
+def analyse(
+    path: str | Path = ".",
+    log: Log | None = None,
+    *,
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
+    warn: Log | None = None,
+) -> Analysis:
+    """Find the project, read its configuration, scan every file and build the graph.
+
+    Scans are cached in ``cache_dir`` (relative to the current directory; default
+    ``.archlint_cache`` in the project root) unless ``cache`` is false. Problems with the cache
+    never change the result: they are reported to ``warn`` (default: ``log``).
+    """
+    started_ns = time.time_ns()  # before any file is read: see ScanCache.record
     root = find_root(Path(path))
     pyproject = root / "pyproject.toml"
     if log:
@@ -43,42 +56,29 @@ def analyse(path: str | Path = ".", log: Log | None = None) -> Analysis:
     layout = discover(root, config)
     if log:
         log(f"found {len(layout.files)} files in root packages {', '.join(layout.root_packages)}")
-    scans: dict[str, FileScan] = {}
-    diagnostics: list[Diagnostic] = []
-    for source in layout.files:
-        try:
-            data = (root / source.path).read_bytes()
-        except OSError as exc:
-            diagnostics.append(
-                Diagnostic(
-                    source.path,
-                    1,
-                    1,
-                    UNREADABLE,
-                    f"cannot read file: {exc.strerror or exc}; skipped",
-                )
-            )
-            continue
-        result = scan(data)
-        if result.error is not None:
-            diagnostics.append(
-                Diagnostic(
-                    source.path,
-                    result.error.line,
-                    result.error.column,
-                    UNREADABLE,
-                    f"{result.error.message}; file skipped",
-                )
-            )
-        scans[source.module] = result
+    warn = warn or log
+    scan_cache = None
+    if cache:
+        scan_cache, refusal = open_cache(root, cache_dir, started_ns)
+        if refusal and warn:
+            warn(refusal)
+    scans, diagnostics = scan_files(root, layout.files, scan_cache, log, warn)
     graph, resolution = resolve(layout, scans)
     diagnostics.extend(resolution)
     return Analysis(root, config, layout, graph, tuple(sorted(set(diagnostics))))
 
 
-def check(path: str | Path = ".", log: Log | None = None) -> Report:
-    """Check the architecture of the project at ``path`` (or its nearest configured parent)."""
-    analysis = analyse(path, log)
+def check(
+    path: str | Path = ".",
+    log: Log | None = None,
+    *,
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
+    warn: Log | None = None,
+) -> Report:
+    """Check the architecture of the project at ``path`` (or its nearest configured parent).
+    ``cache``, ``cache_dir`` and ``warn`` are those of ``analyse``."""
+    analysis = analyse(path, log, cache=cache, cache_dir=cache_dir, warn=warn)
     results, diagnostics = check_contracts(analysis.graph, analysis.config, import_names)
     return Report(
         contracts=tuple(results),
@@ -87,4 +87,5 @@ def check(path: str | Path = ".", log: Log | None = None) -> Report:
         modules=len(analysis.graph.internal_modules()),
         imports=analysis.graph.count_imports(),
         config_path=analysis.config.path,
+        root=str(analysis.root),
     )

@@ -43,13 +43,16 @@ def _fail(exc: BaseException, debug: bool, prefix: str) -> NoReturn:
 
 
 def _prefix(path: str) -> str:
-    """Where the project root is, seen from the current directory (posix)."""
+    """Where the project root of ``path`` is, seen from the current directory (posix)."""
     from archlint.project import find_root
 
     try:
-        root = find_root(Path(path))
+        return _relative(find_root(Path(path)))
     except ArchlintError:
         return ""
+
+
+def _relative(root: Path) -> str:
     rel = os.path.relpath(root, Path.cwd())
     return "" if rel == "." else Path(rel).as_posix()
 
@@ -60,6 +63,21 @@ def _run(debug: bool, path: str, work: Callable[[], int]) -> NoReturn:
     except Exception as exc:  # the shell's last line of defence: one line, exit 2
         _fail(exc, debug, _prefix(path))
     sys.exit(code)
+
+
+def _cache_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--no-cache`` and ``--cache-dir``, shared by ``check`` and ``graph``."""
+    no_cache = click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+    cache_dir = click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False),
+        help="Directory of the scan cache (default: .archlint_cache in the project root).",
+    )
+    return no_cache(cache_dir(command))
+
+
+def _warn(message: str) -> None:
+    click.echo(f"archlint: warning: {message}", err=True)
 
 
 @main.command()
@@ -76,8 +94,16 @@ def _run(debug: bool, path: str, work: Callable[[], int]) -> NoReturn:
 @click.option("-v", "--verbose", is_flag=True, help="Say which configuration and files are used.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @click.option("--color/--no-color", default=None, help="Force or disable colour.")
+@_cache_options
 def check(
-    path: str, fmt: str, exit_zero: bool, verbose: bool, debug: bool, color: bool | None
+    path: str,
+    fmt: str,
+    exit_zero: bool,
+    verbose: bool,
+    debug: bool,
+    color: bool | None,
+    no_cache: bool,
+    cache_dir: str | None,
 ) -> None:
     """Check the architecture contracts of the project at PATH."""
 
@@ -86,7 +112,8 @@ def check(
         from archlint.render.location import relocate
 
         log = (lambda message: click.echo(f"archlint: {message}", err=True)) if verbose else None
-        report = relocate(run_check(path, log=log), _prefix(path))
+        report = run_check(path, log=log, cache=not no_cache, cache_dir=cache_dir, warn=_warn)
+        report = relocate(report, _relative(Path(report.root)))
         click.echo(_render(report, fmt, color), nl=False)
         if exit_zero:
             return EXIT_OK
@@ -114,14 +141,16 @@ def _render(report: Report, fmt: str, color: bool | None) -> str:
 @click.argument("path", default=".", type=click.Path(exists=True, file_okay=True))
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-def graph(path: str, fmt: str, debug: bool) -> None:
+@_cache_options
+def graph(path: str, fmt: str, debug: bool, no_cache: bool, cache_dir: str | None) -> None:
     """Print the import graph of the project at PATH."""
 
     def work() -> int:
         from archlint.api import analyse
         from archlint.render.json_report import render_graph
 
-        click.echo(render_graph(analyse(path).graph), nl=False)
+        analysis = analyse(path, cache=not no_cache, cache_dir=cache_dir, warn=_warn)
+        click.echo(render_graph(analysis.graph), nl=False)
         return EXIT_OK
 
     _run(debug, path, work)

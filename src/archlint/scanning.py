@@ -1,0 +1,272 @@
+"""Scan the files of a project: from the cache when it has them, else with ``parse.scan``, in
+worker processes when there are many. archlint.parse (and with it libcst) is imported only when
+some file needs scanning, so a warm run never loads the parser."""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from archlint.cache import ScanCache, Stamp, content_digest, encode_scan, stamp_of, store_scan
+from archlint.model import ArchlintError, Diagnostic, FileScan
+from archlint.project import SourceFile
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+UNREADABLE = "ARC001"
+PARALLEL_THRESHOLD = 200  # more files than this to scan: use worker processes
+WORKERS_VARIABLE = "ARCHLINT_WORKERS"  # forces the number of workers (1: scan in-process)
+CRASHED = "the parser crashed on this file (its worker process died); file skipped"
+
+Log = Callable[[str], None]
+
+
+class Outcome(NamedTuple):
+    """What a worker learnt about one file (picklable)."""
+
+    path: str
+    problem: str | None  # why the file could not be read
+    scan: FileScan | None
+    digest: str  # "" when nothing is cached
+    stamp: Stamp | None
+
+
+def scan_files(
+    root: Path,
+    files: Sequence[SourceFile],
+    cache: ScanCache | None,
+    log: Log | None = None,
+    warn: Log | None = None,
+) -> tuple[dict[str, FileScan], list[Diagnostic]]:
+    """Scan ``files`` (paths relative to ``root``): their scans by module, and ARC001 for the
+    files that could not be read or parsed. The result does not depend on the cache or on the
+    number of workers."""
+    scans: dict[str, FileScan] = {}
+    problems: dict[str, str] = {}
+    todo: list[SourceFile] = []
+    base = str(root)
+    for source in files:
+        found = cache.find(source.path, os.path.join(base, source.path)) if cache else None
+        if found is None:
+            todo.append(source)
+        else:
+            scans[source.module] = found
+    if cache and log:
+        log(
+            f"scan cache {cache.directory}: {cache.fast_hits} files unchanged, "
+            f"{cache.content_hits} found by content, {len(todo)} to scan"
+        )
+    if todo:
+        store = cache.store() if cache else None
+        workers = worker_count()
+        outcomes, crashed, failure = _scan(base, [s.path for s in todo], store, workers, log)
+        if failure is not None and cache:
+            cache.failed(failure)
+        by_path = {outcome.path: outcome for outcome in outcomes}
+        for source in todo:
+            if source.path in crashed:
+                problems[source.path] = CRASHED
+                continue
+            outcome = by_path[source.path]
+            if outcome.scan is None:
+                problems[source.path] = outcome.problem or "cannot read file"
+                continue
+            scans[source.module] = outcome.scan
+            if cache and outcome.stamp is not None and outcome.digest:
+                cache.record(source.path, outcome.stamp, outcome.digest)
+    if cache:
+        cache.save()
+        for message in cache.warnings():
+            if warn:
+                warn(message)
+    diagnostics = []
+    ordered: dict[str, FileScan] = {}
+    for source in files:
+        if source.path in problems:
+            diagnostics.append(Diagnostic(source.path, 1, 1, UNREADABLE, problems[source.path]))
+            continue
+        result = scans[source.module]
+        ordered[source.module] = result
+        if result.error is not None:
+            diagnostics.append(
+                Diagnostic(
+                    source.path,
+                    result.error.line,
+                    result.error.column,
+                    UNREADABLE,
+                    f"{result.error.message}; file skipped",
+                )
+            )
+    return ordered, diagnostics
+
+
+def worker_count() -> int:
+    """``ARCHLINT_WORKERS`` if set, else the number of CPUs this process may run on."""
+    value = os.environ.get(WORKERS_VARIABLE, "").strip()
+    if value:
+        if not value.isdigit() or int(value) < 1:
+            raise ArchlintError(f"{WORKERS_VARIABLE} must be a positive integer, not {value!r}")
+        return int(value)
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def _scan(
+    root: str, paths: list[str], store: str | None, workers: int, log: Log | None
+) -> tuple[list[Outcome], set[str], str | None]:
+    """Outcomes of ``paths``, the paths whose worker crashed, and why writing the cache failed."""
+    if workers < 2 or len(paths) <= PARALLEL_THRESHOLD:
+        outcomes, failure = scan_chunk(root, paths, store)
+        return outcomes, set(), failure
+    size = max(16, min(64, -(-len(paths) // (workers * 32))))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    workers = min(workers, len(chunks))
+    if log:
+        log(f"scanning {len(paths)} files in {workers} worker processes")
+    from archlint import parse  # noqa: F401  (forked workers inherit the imported parser)
+
+    gc.freeze()  # forked workers then do not copy every page the collector would touch
+    try:
+        return _parallel(root, chunks, store, workers)
+    except OSError as exc:  # no processes to be had (fork failed): scan here instead
+        if log:
+            log(f"cannot start worker processes ({exc}); scanning in this process")
+        outcomes, failure = scan_chunk(root, paths, store)
+        return outcomes, set(), failure
+    finally:
+        gc.unfreeze()
+
+
+def scan_chunk(root: str, paths: list[str], store: str | None) -> tuple[list[Outcome], str | None]:
+    """Read and scan ``paths``, storing each scan in the cache at ``store`` (if not None).
+    Runs in worker processes: it reads the files itself, so only paths and scans travel."""
+    from archlint import parse
+
+    outcomes = []
+    failure = None
+    for path in paths:
+        try:
+            with open(os.path.join(root, path), "rb") as stream:
+                data = stream.read()
+                st = os.fstat(stream.fileno())  # after the read: see ScanCache.record
+        except OSError as exc:
+            problem = f"cannot read file: {exc.strerror or exc}; skipped"
+            outcomes.append(Outcome(path, problem, None, "", None))
+            continue
+        scan = parse.scan(data)
+        digest = ""
+        if store is not None:
+            digest = content_digest(data)
+            failure = store_scan(store, digest, encode_scan(scan))
+            if failure is not None:
+                store = None
+        outcomes.append(Outcome(path, None, scan, digest, stamp_of(st)))
+    return outcomes, failure
+
+
+def _parallel(
+    root: str, chunks: list[list[str]], store: str | None, workers: int
+) -> tuple[list[Outcome], set[str], str | None]:
+    """Scan ``chunks`` in ``workers`` processes. A worker that dies (a native crash in the
+    parser) breaks its pool: the files without results are then scanned one per task, at most
+    ``workers`` at a time, and the files in flight when a pool breaks again are retried alone in
+    a single process; a file that kills that one too is reported as crashed."""
+    outcomes: list[Outcome] = []
+    failures: list[str] = []
+    queue = deque(chunks)
+    lost = _round(root, queue, store, workers, None, outcomes, failures)
+    queue = deque([path] for chunk in lost for path in chunk)
+    suspects: list[list[str]] = []
+    while queue:
+        suspects.extend(_retry(root, queue, store, workers, outcomes, failures))
+    queue = deque(suspects)
+    crashed: set[str] = set()
+    while queue:
+        for chunk in _retry(root, queue, store, 1, outcomes, failures):
+            crashed.update(chunk)
+    return outcomes, crashed, failures[0] if failures else None
+
+
+def _retry(
+    root: str,
+    queue: deque[list[str]],
+    store: str | None,
+    workers: int,
+    outcomes: list[Outcome],
+    failures: list[str],
+) -> list[list[str]]:
+    """One round of at most ``workers`` chunks in flight; what was in flight when it broke.
+    A pool that broke before running anything gives up the whole queue (never loop forever)."""
+    before = len(queue)
+    lost = _round(root, queue, store, workers, workers, outcomes, failures)
+    if not lost and len(queue) == before:
+        lost = list(queue)
+        queue.clear()
+    return lost
+
+
+def _round(
+    root: str,
+    queue: deque[list[str]],
+    store: str | None,
+    workers: int,
+    limit: int | None,
+    outcomes: list[Outcome],
+    failures: list[str],
+) -> list[list[str]]:
+    """Run chunks from ``queue`` in a fresh pool, at most ``limit`` at a time, until the queue
+    is empty or the pool breaks. Returns the chunks that were in flight when it broke; chunks
+    not yet submitted stay in ``queue``."""
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    # fork: workers inherit the imported parser; the pool starts them before its own threads
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    running: dict[Future[tuple[list[Outcome], str | None]], list[str]] = {}
+    broken = False
+    pool = ProcessPoolExecutor(workers, mp_context=context)
+    try:
+        while not broken and (queue or running):
+            while queue and (limit is None or len(running) < limit):
+                chunk = queue.popleft()
+                try:
+                    running[pool.submit(scan_chunk, root, chunk, store)] = chunk
+                except BrokenProcessPool:
+                    queue.appendleft(chunk)
+                    broken = True
+                    break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                if isinstance(future.exception(), BrokenProcessPool):
+                    broken = True
+                else:
+                    _collect(future, outcomes, failures)
+                    del running[future]
+        # a broken pool fails every pending future; keep the results that arrived before
+        wait(running)
+        lost = []
+        for future, chunk in running.items():
+            if isinstance(future.exception(), BrokenProcessPool):
+                lost.append(chunk)
+            else:
+                _collect(future, outcomes, failures)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return lost
+
+
+def _collect(
+    future: Future[tuple[list[Outcome], str | None]], outcomes: list[Outcome], failures: list[str]
+) -> None:
+    results, failure = future.result()  # re-raises a worker's exception: a bug, not a crash
+    outcomes.extend(results)
+    if failure is not None:
+        failures.append(failure)
