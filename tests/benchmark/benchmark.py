@@ -552,8 +552,8 @@ def sanity(tool: str, target: Target, outcome: Outcome) -> list[str]:
         problems.append(f"exit code {outcome.rc}")
     if "Traceback (most recent call last)" in text:
         problems.append("traceback in the output")
-    if target.planted and outcome.rc != 1:
-        problems.append(f"exit code {outcome.rc}, but {target.planted} violations were planted")
+    if target.planted and outcome.rc == 0:
+        problems.append(f"exit code 0, but {target.planted} violation(s) were planted")
     if problems:
         return problems
     if tool == "archlint":
