@@ -13,6 +13,7 @@ import re
 import sys
 from collections.abc import Iterable
 
+from archlint.dynamic_imports import dynamic_target, split_relative
 from archlint.model import ImportKind, RawImport
 
 _OPTIONAL_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -80,8 +81,7 @@ def _dynamic_target(node: ast.Call, dunder: bool) -> tuple[str, int] | None:
     value = _literal(first)
     if value is None:
         return None
-    module = value.lstrip(".")
-    level = len(value) - len(module)
+    module, level = split_relative(value)
     if dunder:  # __import__(name, globals, locals, fromlist, level)
         extra = positional[4] if len(positional) > 4 else keywords.get("level")
         if level:
@@ -96,9 +96,7 @@ def _dynamic_target(node: ast.Call, dunder: bool) -> tuple[str, int] | None:
         package = positional[1] if len(positional) > 1 else keywords.get("package")
         if not (isinstance(package, ast.Name) and package.id == "__name__"):
             return None
-    if module and not all(part.isidentifier() for part in module.split(".")):
-        return None
-    return (module, level) if module or level else None
+    return dynamic_target(module, level)
 
 
 class _Visitor:

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from archlint.dynamic_imports import dynamic_target, split_relative
 from archlint.model import ImportKind, RawImport, ScanError
 
 # libcst's Python side recurses a few frames per level (PositionProvider's codegen alone needs
@@ -130,8 +131,7 @@ def _dynamic_target(node: cst.Call, dunder: bool) -> tuple[str, int] | None:
     value = _literal(first) if first is not None else None
     if value is None:
         return None
-    module = value.lstrip(".")
-    level = len(value) - len(module)
+    module, level = split_relative(value)
     if dunder:  # __import__(name, globals, locals, fromlist, level)
         extra = positional[4] if len(positional) > 4 else keywords.get("level")
         if level or (extra is not None and not isinstance(extra, cst.Integer)):
@@ -141,9 +141,7 @@ def _dynamic_target(node: cst.Call, dunder: bool) -> tuple[str, int] | None:
         package = positional[1] if len(positional) > 1 else keywords.get("package")
         if not (isinstance(package, cst.Name) and package.value == "__name__"):
             return None
-    if module and not all(part.isidentifier() for part in module.split(".")):
-        return None
-    return (module, level) if module or level else None
+    return dynamic_target(module, level)
 
 
 class _ImportVisitor(cst.CSTVisitor):
