@@ -130,7 +130,7 @@ def test_unreadable_files_are_reported_and_the_rest_is_checked(project: Project,
     project(
         {
             **APP,
-            "src/app/bad.py": "import app.a\ndef broken(:\n",
+            "src/app/bad.py": "import app.a\nfrom app import (a,\n",
             "src/app/b.py": "import app.a\n",
             "pyproject.toml": '[tool.archlint]\n[[tool.archlint.forbidden]]\nname = "F"\n'
             'source = ["app.b"]\nforbidden = ["app.a"]\n',
@@ -150,7 +150,7 @@ def test_unreadable_files_are_reported_and_the_rest_is_checked(project: Project,
 
 
 def test_unreadable_file_alone_exits_1(project: Project, run: Run) -> None:
-    project({**APP, "src/app/bad.py": "def (\n", "pyproject.toml": "[tool.archlint]\n"})
+    project({**APP, "src/app/bad.py": "import (\n", "pyproject.toml": "[tool.archlint]\n"})
     result = run("check", "--format", "concise")
     assert result.code == 1
 

@@ -216,7 +216,7 @@ def test_files_that_fail_to_scan_are_cached(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = make_project(tmp_path)
-    (tmp_path / "pkg" / "m1.py").write_bytes(b"def (:\n")
+    (tmp_path / "pkg" / "m1.py").write_bytes(b"from os import (:\n")
     _, diagnostics = scan_files(tmp_path, files, open_cache(tmp_path, None, time.time_ns())[0])
     no_parsing(monkeypatch)
     cache, _ = open_cache(tmp_path, None, time.time_ns())

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archlint.model import FileScan, ImportKind, RawImport, ScanError
-from archlint.parse import scan, scan_with_libcst
+from archlint.parse import scan, scan_with_libcst, scan_with_parser
 
 Row = tuple[int, int, str, str | None, int, str]
 TOP, FUNC, TC, OPT, DYN = "top-level", "function", "type-checking", "optional", "dynamic"
@@ -26,7 +26,7 @@ def rows(source: str | bytes) -> list[Row]:
 
 
 def error(source: bytes) -> ScanError:
-    result = scan(source)
+    result = scan_with_parser(source)
     assert result.error is not None and result.imports == ()
     return result.error
 
@@ -483,18 +483,20 @@ def test_deep_nesting_is_refused_without_crashing() -> None:
     # One child process for all inputs (fast); it names each input before scanning it, so a
     # crash points at the culprit.
     # Both paths: `scan` (ast first, libcst for what ast cannot parse) and the libcst reference.
-    lines = ["from archlint.parse import scan, scan_with_libcst"]
+    lines = ["from archlint.parse import scan, scan_with_libcst, scan_with_parser"]
     for name, expr in DEEP.items():
-        for function in ("scan", "scan_with_libcst"):
+        for function in ("scan", "scan_with_parser", "scan_with_libcst"):
             lines.append(f"print('{function} {name}', end=': ', flush=True)")
             lines.append(f"r = {function}({expr})")
             lines.append("print(r.error.message if r.error else 'ok', flush=True)")
     done = run("\n".join(lines))
     assert done.returncode == 0, (done.returncode, done.stdout, done.stderr[-500:])
     results = dict(line.split(": ", 1) for line in done.stdout.splitlines())
-    assert len(results) == 2 * len(DEEP)
-    # ast parses these two fine, and the fast path needs no libcst for them
-    fine = {"scan and", "scan dotted"}
+    assert len(results) == 3 * len(DEEP)
+    # ast parses these two fine, and the parser path needs no libcst for them; the lexical
+    # scanner reads these without any parser
+    fine = {"scan_with_parser and", "scan_with_parser dotted"}
+    fine |= {f"scan {name}" for name in DEEP}
     for name, message in results.items():
         if name in fine:
             assert message == "ok", (name, message)
@@ -507,6 +509,11 @@ def test_the_guard_is_needed_libcst_alone_crashes() -> None:
     if done.returncode >= 0:
         pytest.skip(f"this libcst no longer crashes on deep nesting (exit {done.returncode})")
     assert done.returncode < 0  # killed by a signal (stack overflow)
+
+
+def test_the_lexical_scanner_reads_deep_nesting_without_a_parser() -> None:
+    source = b"import a\n" + b"x = " + b"(" * 5000 + b")" * 5000 + b"\nimport b\n"
+    assert [i.module for i in scan(source).imports] == ["a", "b"]
 
 
 def test_deep_nesting_position() -> None:

@@ -1,0 +1,538 @@
+"""The fastest path of scanning: import statements found by string search, no parser.
+
+The keyword ``import`` is a hard keyword: every occurrence outside strings and comments belongs
+to an import statement. So the scanner finds the spans of the triple-quoted strings (the only
+tokens that span lines, apart from backslash continuations), looks up each occurrence of
+``import`` with ``str.find`` and reads only its own line to rule out strings and comments.
+The kind of an import comes from the blocks around it, which indentation alone tells: the
+nearest earlier block header indented less is its parent (``def``, ``if TYPE_CHECKING:``,
+``try:`` whose ``except`` clauses catch ImportError, ...). Everything runs on ``str.find`` and
+regular expressions anchored at a literal, which CPython searches at memory speed.
+
+It must give exactly what the ``ast`` path (and libcst, the reference) gives, so it is
+conservative: anything unusual returns ``None`` and the file goes to the parser. Unusual means
+tabs or form feeds in indentation, lone carriage returns, dynamic imports (``import_module``,
+``__import__``), an unterminated triple-quoted string, an f-string that may nest quotes
+(Python 3.12), an import statement that does not parse, an import sharing its line with another
+statement (``if TYPE_CHECKING: import a``, ``import a; import b``) or continuing one with a
+backslash, a block header this module cannot read, and a line indented less than its block (a
+bracket continuation). ``tests/differential`` proves the equivalence on the standard library
+and real packages.
+
+Syntax errors elsewhere in a file (``def f(:``) are not detected here: archlint is not a
+syntax checker (ruff is). Malformed import statements and unterminated triple-quoted strings
+are handed to the parser, which reports them with their position.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+
+from archlint.model import ImportKind, RawImport
+
+# a backslash continues a one-line string on the next line
+_SINGLE = r"'[^'\\\n]*(?:\\(?s:.)[^'\\\n]*)*'" + r'|"[^"\\\n]*(?:\\(?s:.)[^"\\\n]*)*"'
+_TRIPLE = {
+    "'''": re.compile(r"'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''", re.DOTALL),
+    '"""': re.compile(r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""', re.DOTALL),
+}
+# What decides whether a position of a line is code: comments and one-line strings before it.
+_LINE_LEX = re.compile(r"(?P<comment>\#[^\n]*)|" + _SINGLE + r"|(?P<open>['\"])")
+# Tokens of a logical line: enough to find where it ends (brackets, strings, continuations).
+_LINE_TOKEN = re.compile(
+    r"\#[^\n]*|(?P<triple>'''|\"\"\")|(?P<single>" + _SINGLE + r")|(?P<bad>['\"])"
+    r"|(?P<open>[(\[{])|(?P<close>[)\]}])|(?P<cont>\\\n)|(?P<nl>\n)",
+)
+_KEYWORD = re.compile(
+    r"(?:def|async|class|if|elif|else|try|except|finally|with|for|while|match|case)\b"
+)
+
+_WS = r"(?:[ \f]|\\\n)"
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_DOTTED = rf"{_NAME}(?:{_WS}*\.{_WS}*{_NAME})*"
+_AS = rf"(?:{_WS}+as{_WS}+{_NAME})?"
+_END = rf"{_WS}*(?=;|\#|\n|\Z)"
+_IMPORT = re.compile(
+    rf"import{_WS}+(?P<names>{_DOTTED}{_AS}(?:{_WS}*,{_WS}*{_DOTTED}{_AS})*){_END}"
+)
+_FROM_HEAD = re.compile(rf"[ ]*from(?:{_WS}+|(?=\.))(?:\.{_WS}*)*(?:{_DOTTED})?{_WS}*")
+_FROM = re.compile(
+    rf"""from(?:{_WS}+|(?=\.))(?P<dots>(?:\.{_WS}*)*)(?P<module>{_DOTTED})?{_WS}*\bimport
+    (?:{_WS}*(?P<star>\*)
+      |{_WS}*\((?P<paren>(?:[^()\#]|\#[^\n]*)*)\)
+      |{_WS}+(?P<names>{_NAME}{_AS}(?:{_WS}*,{_WS}*{_NAME}{_AS})*)
+    ){_END}""",
+    re.VERBOSE,
+)
+# inside parentheses any whitespace may separate names; a trailing comma is fine
+_PAREN_NAMES = re.compile(
+    rf"\s*{_NAME}(?:\s+as\s+{_NAME})?(?:\s*,\s*{_NAME}(?:\s+as\s+{_NAME})?)*\s*,?\s*", re.ASCII
+)
+_ALIAS = re.compile(rf"({_NAME}(?:\s*\.\s*{_NAME})*)(?:\s+as\s+{_NAME})?", re.ASCII)
+_COMMENT = re.compile(r"\#[^\n]*")
+_WS_RUN = re.compile(r"\s|\\\n")
+
+_TYPE_CHECKING_TEST = re.compile(
+    rf"(?:if|elif)[ ]+(?P<negated>not[ ]+)?(?:{_NAME}\.)*TYPE_CHECKING[ ]*:[ ]*"
+)
+_EXCEPT = re.compile(
+    rf"""except(?:[ ]*\*)?[ ]*
+    (?:(?P<single>{_NAME}(?:\.{_NAME})*)|\((?P<tuple>\s*{_NAME}(?:\.{_NAME})*
+        (?:\s*,\s*{_NAME}(?:\.{_NAME})*)*\s*,?\s*)\))?
+    (?:[ ]+as[ ]+{_NAME})?[ ]*:""",
+    re.VERBOSE,
+)
+_OPTIONAL_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+_ODD_INDENT = re.compile(r"\n[ ]*[\t\f]")
+_IDENTIFIER_END = re.compile(r"\w")
+
+
+class Unusual(Exception):
+    """The file needs the parser."""
+
+
+@dataclass(slots=True)
+class _Header:
+    position: int  # of the keyword
+    line_start: int
+    indent: int
+    keyword: str
+    text: str | None = None  # the logical line's code (no comment), once needed
+    length: int = 0  # of the logical line, from line_start
+    kind: ImportKind | None = None  # what the block adds, once known
+    kind_known: bool = False
+
+
+def scan_imports(text: str) -> tuple[RawImport, ...] | None:
+    """Every import statement of ``text``, sorted by position; ``None`` when the file must go to
+    the parser (see the module docstring)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    if "__import__" in text or ("import_module" in text and "importlib" in text):
+        return None  # dynamic imports are expressions: the parser finds them
+    if ("\t" in text or "\f" in text) and _ODD_INDENT.search("\n" + text) is not None:
+        return None
+    try:
+        return _Scanner(text).run()
+    except Unusual:
+        return None
+
+
+class _Scanner:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.string_starts: list[int] = []  # triple-quoted strings, in order
+        self.string_ends: list[int] = []
+        self.header_at: dict[int, _Header] = {}  # by line start
+        self.parents: dict[tuple[int, int], _Header] = {}  # (line start, indent) -> header
+        self.line, self.line_pos = 1, 0  # line number of the last position counted
+        # characters the backward searches and line reads may visit: a file that would need
+        # more (quadratic cases, such as thousands of one-line imports hidden in strings on one
+        # line) goes to the parser, which is linear
+        self.budget = 16 * len(text) + 100_000
+        # remembered answers of ``_line_before``: max indent -> (positions, answers)
+        self.known: dict[int, tuple[list[int], dict[int, tuple[int, int] | None]]] = {}
+
+    def run(self) -> tuple[RawImport, ...]:
+        text = self.text
+        self._find_triple_strings()
+        found: list[tuple[int, str, str | None, int]] = []  # position, module, name, level
+        position = text.find("import")
+        while position >= 0:
+            if self._is_keyword(position):
+                position = self._statement(position, found)
+            position = text.find("import", position + 1)
+        # in the order of ``RawImport``: by position, then (within a statement) by name
+        return tuple(
+            RawImport(*self._where(pos), module, name, level, self._kind(pos))
+            for pos, module, name, level in found
+        )
+
+    # -- strings -----------------------------------------------------------------------------
+
+    def _find_triple_strings(self) -> None:
+        """The spans of every triple-quoted string (a ``'''`` inside a comment or a one-line
+        string is not one)."""
+        text = self.text
+        position = 0  # everything before is known code or known string
+        next_single, next_double = text.find("'''"), text.find('"""')
+        while next_single >= 0 or next_double >= 0:
+            if next_double < 0 or 0 <= next_single < next_double:
+                quote, start = "'''", next_single
+            else:
+                quote, start = '"""', next_double
+            resume = self._inside_line_token(position, start)
+            if resume is None:
+                match = _TRIPLE[quote].match(text, start)
+                if match is None:
+                    raise Unusual("an unterminated triple-quoted string")
+                literal = match.group()
+                if "f" in text[max(0, start - 2) : start].lower() and literal.count(
+                    "{"
+                ) != literal.count("}"):
+                    raise Unusual("an f-string that may nest quotes")
+                self.string_starts.append(start)
+                self.string_ends.append(match.end())
+                resume = match.end()
+            position = resume
+            if next_single >= 0 and next_single < resume:
+                next_single = text.find("'''", resume)
+            if next_double >= 0 and next_double < resume:
+                next_double = text.find('"""', resume)
+
+    def _spend(self, characters: int) -> None:
+        self.budget -= characters
+        if self.budget < 0:
+            raise Unusual("too much searching")
+
+    def _inside_line_token(self, known: int, position: int) -> int | None:
+        """If ``position`` is inside a comment or a one-line string, where that token ends;
+        else None. Reads the logical line from its start (or from ``known``, a position known
+        to be in code), following backslash continuations."""
+        text = self.text
+        start = text.rfind("\n", 0, position) + 1
+        while start > known and text.endswith("\\\n", 0, start):
+            start = text.rfind("\n", 0, start - 1) + 1
+        start = max(start, known)
+        self._spend(position - start)
+        for match in _LINE_LEX.finditer(text, start, position):
+            if match.lastgroup == "comment":
+                if match.end() < position:  # ended on an earlier line
+                    continue
+                end = text.find("\n", position)
+                return len(text) if end < 0 else end
+            if match.lastgroup == "open":  # a string running past ``position``
+                string = _LINE_LEX.match(text, match.start())
+                if string is None or string.lastgroup == "open":
+                    raise Unusual("an unterminated string")
+                return string.end()
+            literal = match.group()
+            if "f" in text[max(0, match.start() - 2) : match.start()].lower() and literal.count(
+                "{"
+            ) != literal.count("}"):
+                raise Unusual("an f-string that may nest quotes")
+        return None
+
+    def _string_around(self, position: int) -> int | None:
+        """The end of the triple-quoted string containing ``position``, if any."""
+        index = bisect_right(self.string_starts, position) - 1
+        if index >= 0 and position < self.string_ends[index]:
+            return self.string_ends[index]
+        return None
+
+    # -- statements --------------------------------------------------------------------------
+
+    def _is_keyword(self, position: int) -> bool:
+        """Whether the ``import`` at ``position`` is the keyword, in code."""
+        text = self.text
+        if position and (text[position - 1].isalnum() or text[position - 1] == "_"):
+            return False
+        if _IDENTIFIER_END.match(text, position + 6):
+            return False
+        if self._string_around(position) is not None:
+            return False
+        line_start = text.rfind("\n", 0, position) + 1
+        index = bisect_right(self.string_starts, position) - 1
+        known = self.string_ends[index] if index >= 0 else 0  # the last triple string's end
+        if self._inside_line_token(known, position) is not None:
+            return False
+        if known > line_start:
+            raise Unusual("an import sharing its line with a string")
+        continued = text.endswith("\\\n", 0, line_start)
+        if continued and self._inside_line_token(known, line_start - 2) is None:
+            raise Unusual("an import continuing a line")  # the backslash is not in a comment
+        return True
+
+    def _statement(self, position: int, found: list[tuple[int, str, str | None, int]]) -> int:
+        """Record the import statement whose ``import`` keyword is at ``position``; return
+        where it ends."""
+        text = self.text
+        line_start = text.rfind("\n", 0, position) + 1
+        prefix = text[line_start:position]
+        start = line_start + len(prefix) - len(prefix.lstrip(" "))
+        if start == position:
+            match = _IMPORT.match(text, position)
+            if match is None:
+                raise Unusual("an import statement that does not parse")
+            listed = match[1].replace("\\\n", " ")
+            modules = sorted(_WS_RUN.sub("", alias[1]) for alias in _ALIAS.finditer(listed))
+            found.extend((start, module, None, 0) for module in modules)
+            return match.end()
+        if _FROM_HEAD.fullmatch(prefix) is None:
+            raise Unusual("an import sharing its line with another statement")
+        match = _FROM.match(text, start)
+        if match is None:
+            raise Unusual("a from-import statement that does not parse")
+        level = match.group("dots").count(".")
+        module = _WS_RUN.sub("", match.group("module") or "")
+        if match.group("star"):
+            names = ["*"]
+        else:
+            listed = match.group("paren")
+            if listed is None:
+                listed = match.group("names").replace("\\\n", " ")
+            elif _PAREN_NAMES.fullmatch(listed := _COMMENT.sub("", listed)) is None:
+                raise Unusual("names in parentheses")
+            names = sorted(alias[1] for alias in _ALIAS.finditer(listed))
+        found.extend((start, module, name, level) for name in names)
+        return match.end()
+
+    def _where(self, position: int) -> tuple[int, int]:
+        """1-based line and column of ``position`` (positions come in increasing order)."""
+        self.line += self.text.count("\n", self.line_pos, position)
+        self.line_pos = position
+        return self.line, position - self.text.rfind("\n", 0, position)
+
+    # -- blocks ----------------------------------------------------------------------------
+
+    def _kind(self, position: int) -> ImportKind:
+        line_start = self.text.rfind("\n", 0, position) + 1
+        indent = position - line_start
+        kinds: set[ImportKind | None] = set()
+        while indent:
+            header = self._enclosing(line_start, indent)
+            kinds.add(self._block_kind(header))
+            line_start, indent = header.line_start, header.indent
+        for kind in (ImportKind.TYPE_CHECKING, ImportKind.FUNCTION, ImportKind.OPTIONAL):
+            if kind in kinds:
+                return kind
+        return ImportKind.TOP_LEVEL
+
+    def _enclosing(self, line_start: int, indent: int) -> _Header:
+        """The header of the block that contains the line at ``line_start``: in valid code,
+        the nearest earlier line indented less."""
+        key = (line_start, indent)
+        header = self.parents.get(key)
+        if header is None:
+            found = self._line_before(line_start, indent - 1, remember=True)
+            if found is None:
+                raise Unusual("an indented line outside any block")
+            closing = found
+            if self.text[found[0] + found[1]] in ")]}":  # the end of a multi-line header
+                found = self._line_before(found[0], found[1])
+                if found is None:
+                    raise Unusual("a closing bracket outside any statement")
+            header = self._header(*found)
+            end = self._header_end(header)
+            if found is not closing and end != self.text.find("\n", closing[0]):
+                raise Unusual("a closing bracket that does not end a header")
+            self.parents[key] = header
+        return header
+
+    def _header(self, line_start: int, indent: int) -> _Header:
+        header = self.header_at.get(line_start)
+        if header is None:
+            match = _KEYWORD.match(self.text, line_start + indent)
+            if match is None:  # a bracket or backslash continuation indented less
+                raise Unusual("a line indented less than its block")
+            header = self.header_at[line_start] = _Header(
+                match.start(), line_start, indent, match.group()
+            )
+        return header
+
+    def _line_before(
+        self, position: int, max_indent: int, remember: bool = False
+    ) -> tuple[int, int] | None:
+        """(start, indentation) of the nearest code line starting before ``position`` and
+        indented at most ``max_indent``; lines inside triple-quoted strings, blank lines and
+        comments do not count. A greedy ``.*`` makes the regular expression engine search
+        backwards from ``position``, at C speed.
+
+        With ``remember`` (only for a line indented more than ``max_indent``), the answer is
+        kept: a later search from further down stops at this line and reuses it, since every
+        code line in between is indented more. This keeps a class of 5,000 methods linear."""
+        text = self.text
+        known, answers = self.known.setdefault(max_indent, ([], {}))
+        index = bisect_right(known, position) - 1
+        floor = known[index] if index >= 0 else 0
+        if floor == position and index >= 0:
+            return answers[floor]
+        pattern = _line_pattern("last", max_indent)
+        end = position - 1  # the newline before the line at ``position`` is not a candidate
+        answer: tuple[int, int] | None = None
+        while end > floor:
+            match = pattern.match(text, floor, end)
+            if match is None:
+                break
+            line_start = match.start(1)
+            self._spend(end - line_start)
+            inside = self._string_start(line_start)
+            if inside is None:
+                answer = (line_start, match.end(1) - line_start)
+                break
+            end = inside  # retry before the string
+        if answer is None:
+            self._spend(end - floor)
+            if index >= 0:
+                answer = answers[floor]
+            else:
+                match = _line_pattern("first", max_indent).match(text, 0, max(end, 0))
+                answer = (0, match.end(1)) if match is not None else None
+        if remember:
+            known.insert(index + 1, position)
+            answers[position] = answer
+        return answer
+
+    def _line_after(self, position: int, max_indent: int) -> tuple[int, int] | None:
+        """Like ``_line_before``, the nearest such line starting after ``position``."""
+        pattern = _line_pattern("next", max_indent)
+        while True:
+            match = pattern.search(self.text, position)
+            if match is None:
+                return None
+            line_start = match.start() + 1
+            self._spend(line_start - position)
+            inside = self._string_end(line_start)
+            if inside is None:
+                return line_start, len(match.group(1))
+            position = inside
+
+    def _string_start(self, position: int) -> int | None:
+        """The start of the triple-quoted string containing ``position``, if any."""
+        index = bisect_right(self.string_starts, position) - 1
+        if index >= 0 and position < self.string_ends[index]:
+            return self.string_starts[index]
+        return None
+
+    def _string_end(self, position: int) -> int | None:
+        index = bisect_right(self.string_starts, position) - 1
+        if index >= 0 and position < self.string_ends[index]:
+            return self.string_ends[index]
+        return None
+
+    def _header_end(self, header: _Header, block: bool = True) -> int:
+        """Where the logical line of a header ends (its newline). With ``block``, it must end
+        with ``:`` (a block follows); else only the header is read (``except E: pass``)."""
+        if header.text is None:
+            header.text = self._logical_line(header)
+        if block and not header.text.rstrip(" ").endswith(":"):
+            raise Unusual(f"a {header.keyword} line that does not open a block")
+        return header.line_start + header.length
+
+    def _logical_line(self, header: _Header) -> str:
+        """The code of a header's logical line without its trailing comment; sets its length."""
+        text = self.text
+        depth, end, comment = 0, len(text), -1
+        for match in _LINE_TOKEN.finditer(text, header.position):
+            group = match.lastgroup
+            if group is None:
+                comment = match.start()
+            elif group == "open":
+                depth += 1
+            elif group == "close":
+                depth -= 1
+                if depth < 0:
+                    raise Unusual("a bracket continuation that looks like a header")
+            elif group in ("bad", "triple"):
+                raise Unusual("a string this scanner does not follow inside a header")
+            elif group == "nl":
+                if depth == 0:
+                    end = match.start()
+                    break
+                comment = -1
+        header.length = end - header.line_start
+        return text[header.line_start : comment if comment >= 0 else end].lstrip(" ")
+
+    def _block_kind(self, header: _Header) -> ImportKind | None:
+        """What the block of ``header`` adds to the kind of the imports inside it."""
+        if header.kind_known:
+            return header.kind
+        keyword = header.keyword
+        kind: ImportKind | None = None
+        if keyword == "def":
+            kind = ImportKind.FUNCTION
+        elif keyword == "async":
+            rest = (header.text or "")[5:].lstrip(" \\\n")
+            kind = ImportKind.FUNCTION if rest.startswith("def") else None
+        elif keyword in ("if", "elif", "else"):
+            kind = self._if_kind(header)
+        elif keyword == "try":
+            kind = self._try_kind(header)
+        header.kind, header.kind_known = kind, True
+        return kind
+
+    def _test(self, header: _Header) -> bool | None:
+        """For an ``if``/``elif`` header: True for ``TYPE_CHECKING``, False for
+        ``not TYPE_CHECKING``, None for any other test."""
+        self._header_end(header)
+        logical = header.text or ""
+        if "TYPE_CHECKING" not in logical:
+            return None
+        match = _TYPE_CHECKING_TEST.fullmatch(logical)
+        if match is None:
+            raise Unusual("a TYPE_CHECKING test this scanner cannot read")
+        return not match.group("negated")
+
+    def _siblings(self, header: _Header) -> list[_Header]:
+        """The earlier clauses of the compound statement of an ``elif``/``else`` header
+        (``if``/``elif``, ``try``/``except``, ``for``/``while``), nearest first."""
+        chain: list[_Header] = []
+        current = header
+        while True:
+            found = self._line_before(current.line_start, header.indent)
+            if found is None or found[1] != header.indent:
+                raise Unusual("an elif or else without its compound statement")
+            current = self._header(*found)
+            chain.append(current)
+            if current.keyword in ("if", "try", "for", "while", "async"):
+                return chain
+            if current.keyword not in ("elif", "except"):
+                raise Unusual("an elif or else without its compound statement")
+
+    def _if_kind(self, header: _Header) -> ImportKind | None:
+        if header.keyword == "if":
+            return ImportKind.TYPE_CHECKING if self._test(header) else None
+        chain = self._siblings(header)
+        if chain[-1].keyword != "if":
+            if header.keyword == "elif":
+                raise Unusual("an elif without its if")
+            return None  # the else of a loop or of a try
+        # ``elif``/``else`` bodies sit in the orelse of every earlier test of the chain
+        if any(self._test(sibling) is False for sibling in chain):
+            return ImportKind.TYPE_CHECKING
+        if header.keyword == "elif" and self._test(header):
+            return ImportKind.TYPE_CHECKING
+        return None
+
+    def _try_kind(self, header: _Header) -> ImportKind | None:
+        """OPTIONAL when one of the ``except`` clauses after the body catches ImportError."""
+        optional, clauses = False, 0
+        position = self._header_end(header)
+        while True:
+            found = self._line_after(position, header.indent)
+            clause = None
+            same_level = found is not None and found[1] == header.indent
+            if found is not None and same_level and _KEYWORD.match(self.text, sum(found)):
+                clause = self._header(*found)
+            if clause is None or clause.keyword != "except":
+                break
+            clauses += 1
+            position = self._header_end(clause, block=False)
+            match = _EXCEPT.match(clause.text or "")
+            if match is None:
+                raise Unusual("an except clause this scanner cannot read")
+            caught = match.group("single") or match.group("tuple")
+            names = {name.strip() for name in (caught or "").split(",")} - {""}
+            if caught is None or any(
+                name.removeprefix("builtins.") in _OPTIONAL_ERRORS for name in names
+            ):
+                optional = True
+        if clauses == 0 and (clause is None or clause.keyword != "finally"):
+            raise Unusual("a try without except or finally")
+        return ImportKind.OPTIONAL if optional else None
+
+
+_LINE_PREFIX = {"first": "", "next": r"\n", "last": r"(?s:.*)\n"}
+
+
+@cache
+def _line_pattern(which: str, max_indent: int) -> re.Pattern[str]:
+    """A code line indented at most ``max_indent`` (group 1: its indentation): the ``first``
+    line of the text, the ``next`` one (found from the newline before it) or, with a greedy
+    ``.*`` that makes the engine search backwards, the ``last`` one."""
+    return re.compile(_LINE_PREFIX[which] + r"([ ]{0,%d})[^ \n#]" % max_indent)  # noqa: UP031
