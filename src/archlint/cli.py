@@ -114,7 +114,8 @@ def check(
         log = (lambda message: click.echo(f"archlint: {message}", err=True)) if verbose else None
         report = run_check(path, log=log, cache=not no_cache, cache_dir=cache_dir, warn=_warn)
         report = relocate(report, _relative(Path(report.root)))
-        click.echo(_render(report, fmt, color), nl=False)
+        # click strips ANSI codes from output that is not a terminal unless told otherwise
+        click.echo(_render(report, fmt, color), nl=False, color=color)
         if exit_zero:
             return EXIT_OK
         return EXIT_OK if report.ok else EXIT_VIOLATIONS

@@ -86,7 +86,10 @@ _EXCEPT = re.compile(
     re.VERBOSE,
 )
 _OPTIONAL_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
-_ODD_INDENT = re.compile(r"\n[ ]*[\t\f]")
+# ``__import__(`` and its first argument, when that starts with a name: not a string literal
+_DUNDER_CALL = re.compile(
+    r"__import__[ ]*\([ ]*(?:(?P<name>[A-Za-z_][A-Za-z0-9_]*)[ ]*(?P<after>==|[='\"])?)?"
+)
 _IDENTIFIER_END = re.compile(r"\w")
 
 
@@ -113,10 +116,8 @@ def scan_imports(text: str) -> tuple[RawImport, ...] | None:
         text = text.replace("\r\n", "\n")
         if "\r" in text:
             return None
-    if "__import__" in text or ("import_module" in text and "importlib" in text):
+    if "import_module" in text and "importlib" in text:
         return None  # dynamic imports are expressions: the parser finds them
-    if ("\t" in text or "\f" in text) and _ODD_INDENT.search("\n" + text) is not None:
-        return None
     try:
         return _Scanner(text).run()
     except Unusual:
@@ -141,6 +142,8 @@ class _Scanner:
     def run(self) -> tuple[RawImport, ...]:
         text = self.text
         self._find_triple_strings()
+        if "__import__" in text:
+            self._check_dunder_imports()
         found: list[tuple[int, str, str | None, int]] = []  # position, module, name, level
         position = text.find("import")
         while position >= 0:
@@ -217,6 +220,29 @@ class _Scanner:
             ) != literal.count("}"):
                 raise Unusual("an f-string that may nest quotes")
         return None
+
+    def _check_dunder_imports(self) -> None:
+        """Hand over a file with an ``__import__(...)`` call that may import: one whose first
+        argument does not start with a name (a string literal, ``name=...``, parentheses).
+        Calls such as ``__import__(module_name)`` import nothing static; ``x.__import__`` is
+        not the builtin."""
+        text = self.text
+        position = text.find("__import__")
+        while position >= 0:
+            before = text[position - 1] if position else " "
+            in_code = not (before.isalnum() or before in "_.") and self._is_code(position)
+            call = _DUNDER_CALL.match(text, position) if in_code else None
+            if call is not None and (call["name"] is None or call["after"] in ("=", "'", '"')):
+                raise Unusual("a call of __import__ that may import")
+            position = text.find("__import__", position + 10)
+
+    def _is_code(self, position: int) -> bool:
+        """Whether ``position`` is in code: not in a string or a comment."""
+        if self._string_around(position) is not None:
+            return False
+        index = bisect_right(self.string_starts, position) - 1
+        known = self.string_ends[index] if index >= 0 else 0
+        return self._inside_line_token(known, position) is None
 
     def _string_around(self, position: int) -> int | None:
         """The end of the triple-quoted string containing ``position``, if any."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -64,6 +65,14 @@ def test_text_report_shows_chain_with_kinds(project: Project, run: Run) -> None:
         "\n"
         "1 contract: 0 kept, 1 broken | 1 violation | 4 files, 4 modules, 3 imports\n"
     )
+
+
+def test_color_is_kept_when_forced_through_a_pipe(project: Project, run: Run) -> None:
+    project(SMALL)
+    plain = run("check", "--no-color").out
+    colored = run("check", "--color").out
+    assert "\x1b[1;31mBROKEN\x1b[0m" in colored
+    assert re.sub(r"\x1b\[[0-9;]*m", "", colored) == plain
 
 
 def test_json_report(project: Project, run: Run) -> None:

@@ -171,10 +171,12 @@ def test_positions_count_characters_and_crlf() -> None:
     "source",
     [
         "if x:\n\timport tabs\n",
-        "if x:\n    pass\n\x0c\nimport after_form_feed\n",
+        "def f():\n\x0c    import after_form_feed\n",
         "s = 'a'\rimport lone_cr\n",
         "import importlib\nimportlib.import_module('x')\n",
         "m = __import__('x')\n",
+        "m = __import__(name='x')\n",
+        "m = __import__(  r'x')\n",
         "if TYPE_CHECKING: import same_line\n",
         "import a; import b\n",
         "x = 1; \\\nimport continued\n",
@@ -192,6 +194,25 @@ def test_positions_count_characters_and_crlf() -> None:
 )
 def test_unusual_files_go_to_the_parser(source: str) -> None:
     assert scan_imports(source) is None
+    data = source.encode()
+    assert scan(data) == scan_with_libcst(data)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "if x:\n    pass\n\x0c\nimport after_form_feed\n",
+        "m = __import__(module_name, fromlist=['x'])\nimport a\n",
+        "m = __import__(a == b)\nx = builtins.__import__('not_the_builtin')\n",
+        "s = '__import__(\"in a string\")'  # __import__('in a comment')\nimport a\n",
+        "from sympy.external import import_module\nnp = import_module('numpy')\n",
+        "x = 1\t# a tab after code\nif y:\n    import a\n",
+    ],
+)
+def test_near_misses_are_read_without_a_parser(source: str) -> None:
+    result = scan_imports(source)
+    assert result is not None
+    assert result == reference(source)
     data = source.encode()
     assert scan(data) == scan_with_libcst(data)
 

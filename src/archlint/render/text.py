@@ -1,71 +1,75 @@
 """The default human report (rich): each contract KEPT or BROKEN, each violation with its chain,
-every link as ``path:line:col`` so terminals and editors can open it, and a summary line."""
+every link as ``path:line:col`` so terminals and editors can open it, and a summary line.
+
+The layout is built once as lines of (text, style) pieces. Without colour (a pipe, CI) they
+are joined as plain text; with colour rich styles them, printed in one call: printing
+thousands of lines one ``Console.print`` at a time took seconds on large reports."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 
 from rich.console import Console
 from rich.text import Text
 
 from archlint.model import Report, Severity, Violation
 
+Piece = tuple[str, str]  # (text, rich style; "" for none)
+Line = tuple[Piece, ...]
+
 
 def render(report: Report, color: bool = False, width: int = 100) -> str:
+    lines = list(_lines(report))
+    if not color:
+        return "".join("".join(text for text, _ in line) + "\n" for line in lines)
     buffer = io.StringIO()
     console = Console(
         file=buffer,
-        force_terminal=color,
-        no_color=not color,
+        force_terminal=True,
         highlight=False,
         soft_wrap=True,
         width=width,
-        color_system="standard" if color else None,
+        color_system="standard",
     )
-    for contract in report.contracts:
-        status = (
-            Text("KEPT  ", style="bold green")
-            if contract.kept
-            else Text("BROKEN", style="bold red")
-        )
-        line = Text.assemble(status, " ", (contract.name, "bold"), f" ({contract.type})")
-        if not contract.kept:
-            line.append(f": {_count(len(contract.violations), 'violation')}")
-        console.print(line)
-        for violation in contract.violations:
-            _violation(console, violation)
-    if report.diagnostics:
-        console.print()
-    for d in report.diagnostics:
-        style = "yellow" if d.severity is Severity.WARNING else "red"
-        console.print(
-            Text.assemble(
-                (f"{d.severity}", style),
-                f" {d.path}:{d.line}:{d.column}: ",
-                (d.code, "bold"),
-                f" {d.message}",
-            )
-        )
-    console.print()
-    console.print(summary_line(report))
+    console.print(Text("\n").join(Text.assemble(*line) for line in lines))
     return buffer.getvalue()
 
 
-def _violation(console: Console, v: Violation) -> None:
-    console.print(Text.assemble("  ", (v.code, "bold red"), f" {v.message}"))
+def _lines(report: Report) -> Iterator[Line]:
+    for contract in report.contracts:
+        status = ("KEPT  ", "bold green") if contract.kept else ("BROKEN", "bold red")
+        count = "" if contract.kept else f": {_count(len(contract.violations), 'violation')}"
+        yield status, (" ", ""), (contract.name, "bold"), (f" ({contract.type}){count}", "")
+        for violation in contract.violations:
+            yield from _violation(violation)
+    if report.diagnostics:
+        yield ()
+    for d in report.diagnostics:
+        style = "yellow" if d.severity is Severity.WARNING else "red"
+        yield (
+            (f"{d.severity}", style),
+            (f" {d.path}:{d.line}:{d.column}: ", ""),
+            (d.code, "bold"),
+            (f" {d.message}", ""),
+        )
+    yield ()
+    yield ((summary(report), "bold green" if report.ok else "bold red"),)
+
+
+def _violation(v: Violation) -> Iterator[Line]:
+    yield ("  ", ""), (v.code, "bold red"), (f" {v.message}", "")
     if not v.chain:
-        console.print(Text(f"      {v.path}:{v.line}:{v.column}", style="dim"))
+        yield ((f"      {v.path}:{v.line}:{v.column}", "dim"),)
     for link in v.chain:
-        console.print(
-            Text.assemble(
-                f"      {link.importer} -> {link.imported}  ",
-                (f"{link.path}:{link.line}:{link.column}", "cyan"),
-                (f" ({link.kind})" if link.kind.value != "top-level" else "", "dim"),
-            )
+        yield (
+            (f"      {link.importer} -> {link.imported}  ", ""),
+            (f"{link.path}:{link.line}:{link.column}", "cyan"),
+            (f" ({link.kind})" if link.kind.value != "top-level" else "", "dim"),
         )
 
 
-def summary_line(report: Report) -> Text:
+def summary(report: Report) -> str:
     broken = sum(1 for c in report.contracts if not c.kept)
     kept = len(report.contracts) - broken
     parts = [
@@ -80,8 +84,7 @@ def summary_line(report: Report) -> Text:
         f"{_count(report.files, 'file')}, {_count(report.modules, 'module')}, "
         f"{_count(report.imports, 'import')}"
     )
-    style = "bold green" if report.ok else "bold red"
-    return Text(" | ".join(parts), style=style)
+    return " | ".join(parts)
 
 
 def _count(number: int, noun: str) -> str:
