@@ -79,7 +79,7 @@ def scan_files(
                 continue
             scans[source.module] = outcome.scan
             if cache and outcome.stamp is not None and outcome.digest:
-                cache.record(source.path, outcome.stamp, outcome.digest)
+                cache.record(source.path, outcome.stamp, outcome.digest, outcome.scan)
     if cache:
         cache.save()
         for message in cache.warnings():
