@@ -192,6 +192,7 @@ class ScanCache:
         self.index = self._load_index()
         self.seen: dict[str, tuple[Stamp, str]] = {}
         self.encoded: dict[str, object] = {}  # digest -> encoded scan, of this run's files
+        self.visited: set[str] = set()  # every file this run asked for
 
     @property
     def scans(self) -> str:
@@ -264,6 +265,7 @@ class ScanCache:
 
     def find(self, relpath: str, path: str) -> FileScan | None:
         """The cached scan of the file at ``path`` (``relpath`` from the root), or None."""
+        self.visited.add(relpath)
         try:
             st = os.stat(path)
         except OSError:
@@ -351,8 +353,12 @@ class ScanCache:
         """Write the index of this run's files, with their scans, if it changed (entries of
         vanished files go)."""
         digests = sorted({digest for _, digest in self.seen.values() if digest in self.encoded})
-        unchanged = self.seen == self.index and all(d in self.packed for d in digests)
-        if unchanged or self.store() is None:
+        changed = any(self.index.get(path) != entry for path, entry in self.seen.items())
+        vanished = any(path not in self.visited for path in self.index)
+        # a file changed in the last seconds is not recorded (racy): its old entry no longer
+        # matches its stamp, so keeping it is harmless and saves rewriting the index each run
+        unpacked = any(d not in self.packed for d in digests)
+        if not (changed or vanished or unpacked) or self.store() is None:
             return
         files = {path: [*stamp, digest] for path, (stamp, digest) in sorted(self.seen.items())}
         scans = {digest: self.encoded[digest] for digest in digests}
