@@ -13,7 +13,6 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from archlint.model import Import, ImportKind, Module
-from archlint.patterns import is_within
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -52,6 +51,7 @@ class ImportGraph:
                 importers[importer] = None
         self._succ, self._pred = succ, pred
         self._children: dict[str, list[str]] | None = None
+        self._kinds_present: set[ImportKind] | None = None
 
     # -- modules -----------------------------------------------------------------------------
 
@@ -90,8 +90,19 @@ class ImportGraph:
 
     def members(self, names: Iterable[str]) -> set[str]:
         """The given modules and all their descendants."""
-        roots = tuple(names)
-        return {m for m in self._modules if any(is_within(m, r) for r in roots)}
+        roots = set(names)
+        found = set()
+        for module in self._modules:
+            if module in roots:
+                found.add(module)
+                continue
+            dot = module.find(".")
+            while dot >= 0:  # each ancestor of ``module``: a.b.c -> a, a.b
+                if module[:dot] in roots:
+                    found.add(module)
+                    break
+                dot = module.find(".", dot + 1)
+        return found
 
     # -- imports -----------------------------------------------------------------------------
 
@@ -99,6 +110,11 @@ class ImportGraph:
         for importer in sorted(self._succ):
             for edge in self._succ[importer].values():
                 yield from edge
+
+    def _kinds(self) -> set[ImportKind]:
+        if self._kinds_present is None:
+            self._kinds_present = {imp.kind for imp in self.imports()}
+        return self._kinds_present
 
     def count_imports(self) -> int:
         return sum(len(v) for targets in self._succ.values() for v in targets.values())
@@ -127,7 +143,10 @@ class ImportGraph:
     def filtered(
         self, kinds: Collection[ImportKind], drop: Callable[[Import], bool] | None = None
     ) -> ImportGraph:
-        """A graph with the same modules and only the imports of ``kinds`` that ``drop`` keeps."""
+        """A graph with the same modules and only the imports of ``kinds`` that ``drop`` keeps
+        (this graph itself when that is every import: graphs are never changed in place)."""
+        if drop is None and self._kinds() <= set(kinds):
+            return self
         keep = [
             imp for imp in self.imports() if imp.kind in kinds and (drop is None or not drop(imp))
         ]
