@@ -4,8 +4,8 @@ configuration and usage errors (the CLI turns those into exit code 2)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from archlint.cache import open_cache
@@ -31,6 +31,7 @@ class Analysis:
     layout: Layout
     graph: ImportGraph
     diagnostics: tuple[Diagnostic, ...]
+    lines: Mapping[str, int] = field(default_factory=dict)  # lines of each scanned module
 
 
 def analyse(
@@ -65,7 +66,8 @@ def analyse(
     scans, diagnostics = scan_files(root, layout.files, scan_cache, log, warn)
     graph, resolution = resolve(layout, scans)
     diagnostics.extend(resolution)
-    return Analysis(root, config, layout, graph, tuple(sorted(set(diagnostics))))
+    lines = {module: scan.lines for module, scan in scans.items()}
+    return Analysis(root, config, layout, graph, tuple(sorted(set(diagnostics))), lines)
 
 
 def check(
