@@ -205,6 +205,11 @@ def _parse_kinds(ctx: click.Context, param: click.Parameter, value: str | None) 
     callback=_parse_kinds,
     help="Comma-separated import kinds that count (default: all but type-checking).",
 )
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write the dependency structure matrix as a standalone SVG file.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @_cache_options
 def metrics(
@@ -213,6 +218,7 @@ def metrics(
     depth: int,
     fmt: str,
     kinds: frozenset[Any],
+    plot: str | None,
     debug: bool,
     no_cache: bool,
     cache_dir: str | None,
@@ -227,6 +233,15 @@ def metrics(
 
         analysis = analyse(path, cache=not no_cache, cache_dir=cache_dir, warn=_warn)
         result = measure(analysis.graph, analysis.lines, level, depth, kinds)
+        if plot:
+            from archlint.cache import write_atomic
+            from archlint.render.svg import render_dsm
+
+            try:  # complete or absent, never half written
+                write_atomic(Path(plot), render_dsm(result).encode())
+            except OSError as exc:
+                raise ArchlintError(f"cannot write {plot}: {exc.strerror or exc}") from exc
+            click.echo(f"archlint: wrote the dependency structure matrix to {plot}", err=True)
         renderer = {"table": render.render_table, "json": render.render_json}
         click.echo(renderer.get(fmt, render.render_csv)(result), nl=False)
         return EXIT_OK

@@ -47,12 +47,23 @@ class SystemMetrics:
 
 
 @dataclass(frozen=True, slots=True)
+class Matrix:
+    """A dependency structure matrix: ``units`` in display order and, for each (row, column)
+    pair of indexes where the row's unit imports the column's, the number of imports."""
+
+    units: tuple[str, ...]
+    cells: tuple[tuple[int, int, int], ...]  # (row, column, imports)
+    cyclic: frozenset[str]  # units in a cyclic group
+
+
+@dataclass(frozen=True, slots=True)
 class Metrics:
     level: str
     depth: int | None  # package depth, for the package level
     kinds: tuple[str, ...]
     units: tuple[UnitMetrics, ...]
     system: SystemMetrics
+    matrix: Matrix
 
 
 def unit_function(level: str, depth: int | None) -> Callable[[Module], str | None]:
@@ -122,7 +133,46 @@ def measure(
         depth=longest,
     )
     chosen = tuple(sorted(kind.value for kind in kinds))
-    return Metrics(level, depth if level == "package" else None, chosen, tuple(rows), system)
+    matrix = _matrix(units, names, groups)
+    package_depth = depth if level == "package" else None
+    return Metrics(level, package_depth, chosen, tuple(rows), system, matrix)
+
+
+def _matrix(graph: ImportGraph, names: list[str], groups: list[list[str]]) -> Matrix:
+    """Units ordered so that, without cycles, every import points down and to the right:
+    by height (the longest chain of imports below a unit, cycles condensed), highest first,
+    then by name. An import against that order shows a cycle."""
+    # heights on the condensed graph: a cyclic group is one node, named by its first unit
+    node = {name: name for name in names}
+    for group in groups:
+        for name in group:
+            node[name] = group[0]
+    below: dict[str, set[str]] = {n: set() for n in set(node.values())}
+    for name in names:
+        for target in graph.imported_by(name):
+            if node[target] != node[name]:
+                below[node[name]].add(node[target])
+    height: dict[str, int] = {}
+    for start in sorted(below):
+        stack = [start]
+        while stack:  # iterative depth-first: chains can be thousands long
+            current = stack[-1]
+            pending = [t for t in below[current] if t not in height]
+            if pending:
+                stack.extend(pending)
+                continue
+            stack.pop()
+            height[current] = max((height[t] + 1 for t in below[current]), default=0)
+    # members of a cyclic group stay together
+    order = sorted(names, key=lambda name: (-height[node[name]], node[name], name))
+    position = {name: index for index, name in enumerate(order)}
+    cells = sorted(
+        (position[a], position[b], len(graph.direct_imports(a, b)))
+        for a in names
+        for b in graph.imported_by(a)
+    )
+    cyclic = frozenset(name for group in groups for name in group)
+    return Matrix(tuple(order), tuple(cells), cyclic)
 
 
 def _reach(graph: ImportGraph, names: list[str], groups: list[list[str]]) -> tuple[float, int]:

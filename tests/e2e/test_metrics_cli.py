@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from xml.etree import ElementTree
 
 from tests.e2e.conftest import Project, Run
 
@@ -76,3 +77,46 @@ def test_usage_errors_exit_2(project: Project, run: Run) -> None:
     )
     assert run("metrics", "--level", "package", "--depth", "0").code == 2
     assert run("metrics", "--level", "service").code == 2
+
+
+def test_plot_writes_a_standalone_matrix(project: Project, run: Run) -> None:
+    root = project(SHOP)
+    result = run("metrics", "--kinds", "top-level,type-checking", "--plot", "dsm.svg")
+    assert result.code == 0, result.err
+    assert "wrote the dependency structure matrix to dsm.svg" in result.err
+    svg = (root / "dsm.svg").read_text(encoding="utf-8")
+    document = ElementTree.fromstring(svg)  # well-formed, standalone
+    assert document.tag == "{http://www.w3.org/2000/svg}svg"
+    assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")  # no network
+    labels = [t.text for t in document.iter("{http://www.w3.org/2000/svg}text")]
+    # highest first: rules imports both; the views <-> models cycle stays together
+    assert labels[2:14:2] == [
+        "1 shop.core.rules",
+        "2 shop",
+        "3 shop.api",
+        "4 shop.api.views",
+        "5 shop.core.models",
+        "6 shop.core",
+    ]
+    cells = [
+        r
+        for r in document.iter("{http://www.w3.org/2000/svg}rect")
+        if r.find("{*}title") is not None
+    ]
+    red = [r.find("{*}title").text for r in cells if r.get("fill") == "#c0392b"]  # type: ignore[union-attr]
+    assert red == ["shop.core.models imports shop.api.views: 1"]
+    run("metrics", "--kinds", "top-level,type-checking", "--plot", "again.svg")
+    assert (root / "again.svg").read_text(encoding="utf-8") == svg  # deterministic
+
+
+def test_plot_errors_exit_2(project: Project, run: Run) -> None:
+    root = project({**SHOP, **{f"src/shop/many/m{i}.py": "" for i in range(300)}})
+    result = run("metrics", "--plot", "dsm.svg")
+    assert result.code == 2
+    assert (
+        "units are too many for a readable matrix (at most 300); use --level package" in result.err
+    )
+    assert not (root / "dsm.svg").exists()
+    assert run("metrics", "--level", "package", "--plot", "dsm.svg").code == 0
+    missing = run("metrics", "--level", "package", "--plot", "no/such/dir/dsm.svg")
+    assert missing.code == 2 and "cannot write no/such/dir/dsm.svg" in missing.err
