@@ -32,6 +32,7 @@ class Analysis:
     graph: ImportGraph
     diagnostics: tuple[Diagnostic, ...]
     lines: Mapping[str, int] = field(default_factory=dict)  # lines of each scanned module
+    classes: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # (classes, abstract)
 
 
 def analyse(
@@ -67,7 +68,8 @@ def analyse(
     graph, resolution = resolve(layout, scans)
     diagnostics.extend(resolution)
     lines = {module: scan.lines for module, scan in scans.items()}
-    return Analysis(root, config, layout, graph, tuple(sorted(set(diagnostics))), lines)
+    classes = {module: (scan.classes, scan.abstract_classes) for module, scan in scans.items()}
+    return Analysis(root, config, layout, graph, tuple(sorted(set(diagnostics))), lines, classes)
 
 
 def check(
