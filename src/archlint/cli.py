@@ -208,7 +208,7 @@ def _parse_kinds(ctx: click.Context, param: click.Parameter, value: str | None) 
 @click.option(
     "--plot",
     type=click.Path(dir_okay=False, writable=True),
-    help="Also write the dependency structure matrix as a standalone SVG file.",
+    help="Also write the A/I scatter and the dependency structure matrix as one SVG file.",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @_cache_options
@@ -235,13 +235,13 @@ def metrics(
         result = measure(analysis.graph, analysis.lines, level, depth, kinds, analysis.classes)
         if plot:
             from archlint.cache import write_atomic
-            from archlint.render.svg import render_dsm
+            from archlint.render.svg import render_pictures
 
             try:  # complete or absent, never half written
-                write_atomic(Path(plot), render_dsm(result).encode())
+                write_atomic(Path(plot), render_pictures(result).encode())
             except OSError as exc:
                 raise ArchlintError(f"cannot write {plot}: {exc.strerror or exc}") from exc
-            click.echo(f"archlint: wrote the dependency structure matrix to {plot}", err=True)
+            click.echo(f"archlint: wrote the A/I scatter and the matrix to {plot}", err=True)
         renderer = {"table": render.render_table, "json": render.render_json}
         click.echo(renderer.get(fmt, render.render_csv)(result), nl=False)
         return EXIT_OK
