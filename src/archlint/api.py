@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archlint.cache import open_cache
+from archlint.component_map import ComponentMap, component_map
 from archlint.config import load_config
-from archlint.contracts import Config
+from archlint.contracts import ComponentsContract, Config
 from archlint.distributions import import_names
-from archlint.engine import check_contracts
+from archlint.engine import check_contracts, contract_view
 from archlint.graph import ImportGraph
-from archlint.model import Diagnostic, Report
+from archlint.model import ArchlintError, Diagnostic, Report
 from archlint.project import Layout, discover, find_root
 from archlint.resolve import resolve
 from archlint.scanning import scan_files
@@ -89,3 +90,26 @@ def check(
         config_path=analysis.config.path,
         root=str(analysis.root),
     )
+
+
+def components(
+    path: str | Path = ".",
+    log: Log | None = None,
+    *,
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
+    warn: Log | None = None,
+) -> ComponentMap:
+    """The component map of the project at ``path``; arguments are those of ``analyse``."""
+    analysis = analyse(path, log, cache=cache, cache_dir=cache_dir, warn=warn)
+    contract = next(
+        (c for c in analysis.config.contracts if isinstance(c, ComponentsContract)), None
+    )
+    if contract is None:
+        message = (
+            "no components are declared; add [[tool.archlint.components]] tables "
+            "(see docs/modular-monolith.md)"
+        )
+        raise ArchlintError(message, analysis.config.path)
+    view = contract_view(analysis.graph, contract)
+    return component_map(view, contract, analysis.config.path)

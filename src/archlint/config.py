@@ -21,6 +21,8 @@ else:
     import tomli as tomllib
 
 from archlint.contracts import (
+    Component,
+    ComponentsContract,
     Config,
     Contract,
     CyclesContract,
@@ -41,7 +43,17 @@ _CONTRACT_KEYS: dict[str, tuple[str, ...]] = {
     "independence": ("modules",),
     "cycles": ("packages", "depth"),
 }
-_TOP_KEYS = ("source-roots", "root-packages", "exclude", "unmatched-ignores", *_CONTRACT_KEYS)
+_COMPONENT_KEYS = ("name", "modules", "public", "depends-on", "visibility", "utility", "deprecated")
+_COMPONENT_OPTION_KEYS = ("name", "kinds", "ignore", "strict")
+_TOP_KEYS = (
+    "source-roots",
+    "root-packages",
+    "exclude",
+    "unmatched-ignores",
+    *_CONTRACT_KEYS,
+    "components",
+    "component-options",
+)
 _COMMON_KEYS = ("name", "kinds", "ignore")
 _REQUIRED = {  # each required key of a contract table, with an example for the error message
     "layers": 'layers = ["shop.api", "shop.domain"]',
@@ -49,13 +61,21 @@ _REQUIRED = {  # each required key of a contract table, with an example for the 
     "forbidden": 'forbidden = ["shop.api"]',
     "modules": 'modules = ["shop.orders", "shop.billing"]',
     "packages": 'packages = ["shop"]',
+    "name": 'name = "billing"',
 }
 _KINDS = tuple(kind.value for kind in ImportKind)
 _UNMATCHED: dict[str, UnmatchedIgnores] = {"warn": "warn", "error": "error", "ignore": "ignore"}
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 _DISTRIBUTION = re.compile(r"[A-Za-z0-9._-]+")
 _TYPES = {"bool": "boolean", "int": "integer", "str": "string", "list": "array", "dict": "table"}
-_C = TypeVar("_C", LayersContract, ForbiddenContract, IndependenceContract, CyclesContract)
+_C = TypeVar(
+    "_C",
+    LayersContract,
+    ForbiddenContract,
+    IndependenceContract,
+    CyclesContract,
+    ComponentsContract,
+)
 
 
 def load_config(path: Path, display_path: str) -> Config:
@@ -191,6 +211,9 @@ class _Loader:
         contracts: list[Contract] = []
         for kind in _CONTRACT_KEYS:
             contracts.extend(self.contracts(top, kind))
+        components = self.components(top)
+        if components is not None:
+            contracts.append(components)
         contracts.sort(key=lambda contract: contract.line)
         names: dict[str, int] = {}
         for contract in contracts:
@@ -212,6 +235,60 @@ class _Loader:
             key_lines=top.key_lines(),
             dependencies=_dependencies(data),
         )
+
+    def tables(self, top: _Table, key: str) -> list[Mapping[str, object]]:
+        """The array of tables at ``key`` of [tool.archlint] (``[]`` when absent)."""
+        value = top.data.get(key)
+        if value is None:
+            return []
+        header = f"[[tool.archlint.{key}]]"
+        if isinstance(value, dict):
+            message = (
+                f"[tool.archlint.{key}] must be an array of tables: write {header} "
+                "(double brackets), once for each entry"
+            )
+            raise top.error(message, key)
+        problem = _list_problem(value, dict)
+        if problem or not isinstance(value, list):
+            got, index = problem or ("", None)
+            message = f"`{key}` in [tool.archlint] must be an array of tables ({header}), got "
+            raise top.error(message + got, key, index)
+        return value
+
+    def components(self, top: _Table) -> ComponentsContract | None:
+        """``[[tool.archlint.components]]`` and ``[tool.archlint.component-options]`` as one
+        contract, or None when no component is declared."""
+        header = "[[tool.archlint.components]]"
+        tables = [
+            _Table(self, item, (*_TABLE, "components", index), f"{header} #{index + 1}")
+            for index, item in enumerate(self.tables(top, "components"))
+        ]
+        options = top.data.get("component-options")
+        if options is not None and not isinstance(options, dict):
+            message = "`component-options` in [tool.archlint] must be a table"
+            raise top.error(f"{message}, got {_type_name(options)}", "component-options")
+        if not tables:
+            if options is not None:
+                message = (
+                    "[tool.archlint.component-options] is set but no component is declared; "
+                    f"add {header} tables or remove it"
+                )
+                raise top.error(message, "component-options")
+            return None
+        components = [_component(table) for table in tables]
+        _check_component_names(tables, components)
+        contract = ComponentsContract("", components=tuple(components))
+        if options is None:
+            return dataclasses.replace(
+                contract, name="components", line=tables[0].line(), key_lines={}
+            )
+        table = _Table(
+            self, options, (*_TABLE, "component-options"), "[tool.archlint.component-options]"
+        )
+        table.check_keys(_COMPONENT_OPTION_KEYS, ())
+        contract = dataclasses.replace(contract, strict=table.boolean("strict"))
+        contract = _with_common(contract, table, "components")
+        return dataclasses.replace(contract, line=min(tables[0].line(), contract.line))
 
     def contracts(self, top: _Table, kind: str) -> list[Contract]:
         value = top.data.get(kind)
@@ -411,6 +488,70 @@ def _cycles(table: _Table, default_name: str) -> Contract:
         message = f"`depth` in {table.label} must be an integer >= 1"
         raise table.error(f"{message}, got {got or _type_name(depth)}", "depth")
     return _with_common(CyclesContract("", packages=packages, depth=depth), table, default_name)
+
+
+def _component(table: _Table) -> Component:
+    table.check_keys(_COMPONENT_KEYS, ("name", "modules"))
+    name = table.data["name"]
+    if not isinstance(name, str) or not name.strip():
+        got = _type_name(name) if not isinstance(name, str) else "an empty string"
+        raise table.error(f"`name` in {table.label} must be a non-empty string, got {got}", "name")
+    lists = {
+        key: table.strings(key, nonempty=key == "modules", patterns=key in ("modules", "public"))
+        for key in ("modules", "public", "depends-on", "visibility", "deprecated")
+    }
+    item_lines = {
+        (key, index): table.line(key, index)
+        for key, values in lists.items()
+        for index in range(len(values))
+    }
+    return Component(
+        name=name,
+        modules=lists["modules"],
+        public=lists["public"],
+        depends_on=lists["depends-on"],
+        visibility=lists["visibility"] if "visibility" in table.data else None,
+        utility=table.boolean("utility"),
+        deprecated=lists["deprecated"],
+        line=table.line(),
+        key_lines=table.key_lines(),
+        item_lines=item_lines,
+    )
+
+
+def _check_component_names(tables: Sequence[_Table], components: Sequence[Component]) -> None:
+    """Unique names; every name in depends-on, visibility and deprecated is a component."""
+    names: dict[str, int] = {}
+    for table, component in zip(tables, components, strict=True):
+        if component.name in names:
+            message = (
+                f"duplicate component name '{component.name}' (also used at line "
+                f"{names[component.name]}); give each component a unique `name`"
+            )
+            raise table.error(message, "name")
+        names[component.name] = table.line("name")
+    known = tuple(names)
+    for table, component in zip(tables, components, strict=True):
+        for key in ("depends-on", "visibility", "deprecated"):
+            for index, other in enumerate(getattr(component, key.replace("-", "_")) or ()):
+                if other not in names:
+                    hint = _suggest(other, known, "components are")
+                    message = f"unknown component '{other}' in `{key}` of {table.label}{hint}"
+                    raise table.error(message, key, index)
+                if other == component.name:
+                    message = (
+                        f"component '{other}' names itself in `{key}` of {table.label}; "
+                        "a component may always use its own modules"
+                    )
+                    raise table.error(message, key, index)
+        for index, other in enumerate(component.deprecated):
+            if other in component.depends_on:
+                message = (
+                    f"component '{other}' is in both `depends-on` and `deprecated` of "
+                    f"{table.label}; keep it in one (deprecated dependencies are allowed "
+                    "with a warning)"
+                )
+                raise table.error(message, "deprecated", index)
 
 
 _BUILDERS: dict[str, Callable[[_Table, str], Contract]] = {

@@ -71,7 +71,49 @@ class CyclesContract(ContractBase):
     type: Literal["cycles"] = "cycles"
 
 
-Contract = LayersContract | ForbiddenContract | IndependenceContract | CyclesContract
+@dataclass(frozen=True, slots=True)
+class Component:
+    """One ``[[tool.archlint.components]]`` table: a part of the system that owns modules.
+
+    ``modules`` are names or patterns of the packages it owns (with their descendants); those
+    packages themselves are always public (re-exports live there), ``public`` adds interface
+    modules (with their descendants). ``visibility`` is None when every component may depend
+    on it. ``line`` is the line of its table header; ``key_lines`` maps keys to lines, and
+    ``item_lines`` maps ``(key, index)`` of list items to lines.
+    """
+
+    name: str
+    modules: tuple[str, ...]
+    public: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    visibility: tuple[str, ...] | None = None
+    utility: bool = False
+    deprecated: tuple[str, ...] = ()
+    line: int = 0
+    key_lines: Mapping[str, int] = field(default_factory=dict)
+    item_lines: Mapping[tuple[str, int], int] = field(default_factory=dict)
+
+    def line_of(self, key: str, index: int | None = None) -> int:
+        if index is not None and (key, index) in self.item_lines:
+            return self.item_lines[(key, index)]
+        return self.key_lines.get(key, self.line)
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentsContract(ContractBase):
+    """Every component of ``[[tool.archlint.components]]``, checked as one contract.
+
+    ``strict``: a declared dependency that no import uses is a violation.
+    """
+
+    components: tuple[Component, ...] = ()
+    strict: bool = False
+    type: Literal["components"] = "components"
+
+
+Contract = (
+    LayersContract | ForbiddenContract | IndependenceContract | CyclesContract | ComponentsContract
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,9 @@ from archlint.contracts import Config, Contract, ImportPattern
 from archlint.graph import ImportGraph
 from archlint.model import ArchlintError, ContractResult, Diagnostic, Import, Severity, Violation
 from archlint.patterns import matches
-from archlint.rules import cycles, forbidden, independence, layers
+from archlint.rules import components, cycles, forbidden, independence, layers
 from archlint.rules.context import RuleContext
+from archlint.rules.registry import BY_CODE
 
 UNMATCHED_IGNORE = "ARC004"
 
@@ -20,6 +21,7 @@ CHECKERS: dict[str, Callable[[Any, RuleContext], list[Violation]]] = {
     "forbidden": forbidden.check,
     "independence": independence.check,
     "cycles": cycles.check,
+    "components": components.check,
 }
 
 
@@ -52,12 +54,22 @@ def check_contracts(
                     )
                 )
         ctx = RuleContext(view, config.path, config.dependencies, import_names)
-        violations = CHECKERS[contract.type](contract, ctx)
+        violations: list[Violation] = []
+        for violation in CHECKERS[contract.type](contract, ctx):
+            if BY_CODE[violation.code].severity is Severity.WARNING:
+                diagnostics.append(_warning(violation, contract.name))
+            else:
+                violations.append(violation)
         unique = {v.sort_key: v for v in violations}
         results.append(
             ContractResult(contract.name, contract.type, tuple(unique[k] for k in sorted(unique)))
         )
     return results, diagnostics
+
+
+def contract_view(graph: ImportGraph, contract: Contract) -> ImportGraph:
+    """The graph as ``contract`` sees it: its import kinds, its ignores removed."""
+    return _view(graph, contract)[0]
 
 
 def _view(graph: ImportGraph, contract: Contract) -> tuple[ImportGraph, list[ImportPattern]]:
@@ -74,3 +86,15 @@ def _view(graph: ImportGraph, contract: Contract) -> tuple[ImportGraph, list[Imp
 
     view = graph.filtered(contract.kinds, ignored if contract.ignore else None)
     return view, [p for p in contract.ignore if p not in used]
+
+
+def _warning(violation: Violation, contract: str) -> Diagnostic:
+    """A violation of a warning code, reported like other warnings: it does not fail the run."""
+    return Diagnostic(
+        violation.path,
+        violation.line,
+        violation.column,
+        violation.code,
+        f"{violation.message} [{contract}]",
+        Severity.WARNING,
+    )

@@ -345,8 +345,9 @@ def test_archlint_not_a_table(tmp_path: Path) -> None:
         (
             "contracts",
             "allowed keys are: source-roots, root-packages, exclude, unmatched-ignores, layers, "
-            "forbidden, independence, cycles",
+            "forbidden, independence, cycles, components, component-options",
         ),
+        ("component", "did you mean 'components'?"),
     ],
 )
 def test_unknown_top_level_key(tmp_path: Path, key: str, hint: str) -> None:
