@@ -14,8 +14,9 @@ from archlint.config import load_config
 from archlint.contracts import ComponentsContract, Config
 from archlint.distributions import import_names
 from archlint.engine import check_contracts, contract_view
+from archlint.external_imports import external_imports
 from archlint.graph import ImportGraph
-from archlint.model import ArchlintError, Diagnostic, Report
+from archlint.model import ArchlintError, Diagnostic, Import, Report
 from archlint.project import Layout, discover, find_root
 from archlint.resolve import resolve
 from archlint.scanning import scan_files
@@ -32,6 +33,7 @@ class Analysis:
     layout: Layout
     graph: ImportGraph
     diagnostics: tuple[Diagnostic, ...]
+    external_imports: tuple[Import, ...] = ()  # full names, which the graph squashes
 
 
 def analyse(
@@ -66,7 +68,9 @@ def analyse(
     scans, diagnostics = scan_files(root, layout.files, scan_cache, log, warn)
     graph, resolution = resolve(layout, scans)
     diagnostics.extend(resolution)
-    return Analysis(root, config, layout, graph, tuple(sorted(set(diagnostics))))
+    needed = any(contract.type == "external" for contract in config.contracts)
+    externals = external_imports(layout, scans) if needed else ()
+    return Analysis(root, config, layout, graph, tuple(sorted(set(diagnostics))), externals)
 
 
 def check(
@@ -80,7 +84,9 @@ def check(
     """Check the architecture of the project at ``path`` (or its nearest configured parent).
     ``cache``, ``cache_dir`` and ``warn`` are those of ``analyse``."""
     analysis = analyse(path, log, cache=cache, cache_dir=cache_dir, warn=warn)
-    results, diagnostics = check_contracts(analysis.graph, analysis.config, import_names)
+    results, diagnostics = check_contracts(
+        analysis.graph, analysis.config, import_names, analysis.external_imports
+    )
     return Report(
         contracts=tuple(results),
         diagnostics=tuple(sorted(set(analysis.diagnostics) | set(diagnostics))),

@@ -26,6 +26,7 @@ from archlint.contracts import (
     Config,
     Contract,
     CyclesContract,
+    ExternalContract,
     ForbiddenContract,
     ImportPattern,
     IndependenceContract,
@@ -42,6 +43,7 @@ _CONTRACT_KEYS: dict[str, tuple[str, ...]] = {
     "forbidden": ("source", "forbidden", "allow-indirect"),
     "independence": ("modules",),
     "cycles": ("packages", "depth"),
+    "external": ("modules", "allowed-in"),
 }
 _COMPONENT_KEYS = ("name", "modules", "public", "depends-on", "visibility", "utility", "deprecated")
 _COMPONENT_OPTION_KEYS = ("name", "kinds", "ignore", "strict")
@@ -66,6 +68,7 @@ _REQUIRED = {  # each required key of a contract table, with an example for the 
 _KINDS = tuple(kind.value for kind in ImportKind)
 _UNMATCHED: dict[str, UnmatchedIgnores] = {"warn": "warn", "error": "error", "ignore": "ignore"}
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _DISTRIBUTION = re.compile(r"[A-Za-z0-9._-]+")
 _TYPES = {"bool": "boolean", "int": "integer", "str": "string", "list": "array", "dict": "table"}
 _C = TypeVar(
@@ -75,6 +78,7 @@ _C = TypeVar(
     IndependenceContract,
     CyclesContract,
     ComponentsContract,
+    ExternalContract,
 )
 
 
@@ -311,7 +315,8 @@ class _Loader:
             number = f"#{index + 1}"
             table = _Table(self, item, (*_TABLE, kind, index), f"{header} {number}")
             required = [key for key in _CONTRACT_KEYS[kind] if key in _REQUIRED]
-            table.check_keys(_COMMON_KEYS + _CONTRACT_KEYS[kind], required)
+            common = ("name", "kinds") if kind == "external" else _COMMON_KEYS
+            table.check_keys(common + _CONTRACT_KEYS[kind], required)
             result.append(_BUILDERS[kind](table, f"{kind} {number}"))
         return result
 
@@ -554,9 +559,25 @@ def _check_component_names(tables: Sequence[_Table], components: Sequence[Compon
                 raise table.error(message, "deprecated", index)
 
 
+def _external(table: _Table, default_name: str) -> Contract:
+    modules = table.strings("modules", nonempty=True)
+    for index, name in enumerate(modules):
+        if not _DOTTED.fullmatch(name):
+            message = (
+                f"'{name}' in `modules` of {table.label} is not a dotted module name; name an "
+                "external module or sub-package, e.g. 'sqlalchemy' or 'google.cloud.storage'"
+            )
+            raise table.error(message, "modules", index)
+    contract = ExternalContract(
+        "", modules=modules, allowed_in=table.strings("allowed-in", patterns=True)
+    )
+    return _with_common(contract, table, default_name)
+
+
 _BUILDERS: dict[str, Callable[[_Table, str], Contract]] = {
     "layers": _layers,
     "forbidden": _forbidden,
     "independence": _independence,
     "cycles": _cycles,
+    "external": _external,
 }

@@ -111,8 +111,23 @@ class ComponentsContract(ContractBase):
     type: Literal["components"] = "components"
 
 
+@dataclass(frozen=True, slots=True)
+class ExternalContract(ContractBase):
+    """Only modules of ``allowed_in`` (with descendants) may import the external ``modules``
+    (dotted names of external modules or sub-packages, e.g. ``google.cloud.storage``)."""
+
+    modules: tuple[str, ...] = ()
+    allowed_in: tuple[str, ...] = ()
+    type: Literal["external"] = "external"
+
+
 Contract = (
-    LayersContract | ForbiddenContract | IndependenceContract | CyclesContract | ComponentsContract
+    LayersContract
+    | ForbiddenContract
+    | IndependenceContract
+    | CyclesContract
+    | ComponentsContract
+    | ExternalContract
 )
 
 

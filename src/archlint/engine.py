@@ -10,7 +10,7 @@ from archlint.contracts import Config, Contract, ImportPattern
 from archlint.graph import ImportGraph
 from archlint.model import ArchlintError, ContractResult, Diagnostic, Import, Severity, Violation
 from archlint.patterns import matches
-from archlint.rules import components, cycles, forbidden, independence, layers
+from archlint.rules import components, cycles, external, forbidden, independence, layers
 from archlint.rules.context import RuleContext
 from archlint.rules.registry import BY_CODE
 
@@ -22,6 +22,7 @@ CHECKERS: dict[str, Callable[[Any, RuleContext], list[Violation]]] = {
     "independence": independence.check,
     "cycles": cycles.check,
     "components": components.check,
+    "external": external.check,
 }
 
 
@@ -29,8 +30,10 @@ def check_contracts(
     graph: ImportGraph,
     config: Config,
     import_names: Callable[[str], tuple[str, ...]] = lambda distribution: (),
+    external_imports: tuple[Import, ...] = (),
 ) -> tuple[list[ContractResult], list[Diagnostic]]:
-    """Check every contract; ``import_names`` maps a distribution to the names it provides."""
+    """Check every contract; ``import_names`` maps a distribution to the names it provides;
+    ``external_imports`` are the imports of external modules under their full names."""
     results: list[ContractResult] = []
     diagnostics: list[Diagnostic] = []
     for contract in config.contracts:
@@ -53,7 +56,7 @@ def check_contracts(
                         Severity.WARNING,
                     )
                 )
-        ctx = RuleContext(view, config.path, config.dependencies, import_names)
+        ctx = RuleContext(view, config.path, config.dependencies, import_names, external_imports)
         violations: list[Violation] = []
         for violation in CHECKERS[contract.type](contract, ctx):
             if BY_CODE[violation.code].severity is Severity.WARNING:

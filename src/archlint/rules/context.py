@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from archlint.contracts import ContractBase
 from archlint.distributions import normalise
 from archlint.graph import ImportGraph
-from archlint.model import ArchlintError
+from archlint.model import ArchlintError, Import
 from archlint.patterns import expand, is_pattern
 from archlint.resolve import STDLIB
 
@@ -22,6 +22,7 @@ class RuleContext:
     config_path: str
     dependencies: tuple[str, ...] = ()
     import_names: Callable[[str], tuple[str, ...]] = lambda distribution: ()
+    external_imports: tuple[Import, ...] = ()  # full external names; not filtered by kinds
 
     def fail(self, contract: ContractBase, key: str, message: str) -> ArchlintError:
         return ArchlintError(

@@ -99,6 +99,12 @@ RULES: tuple[Rule, ...] = (
         "A component imports a dependency it declares as deprecated (warning).",
         Severity.WARNING,
     ),
+    Rule(
+        "ARC601",
+        "confined-external-import",
+        "external",
+        "A module outside allowed-in imports a confined third-party module or sub-package.",
+    ),
 )
 
 BY_CODE = {rule.code: rule for rule in RULES}
