@@ -4,19 +4,20 @@ configuration and usage errors (the CLI turns those into exit code 2)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from archlint.banned_scan import scan_banned
 from archlint.cache import open_cache
 from archlint.component_map import ComponentMap, component_map
 from archlint.config import load_config
-from archlint.contracts import ComponentsContract, Config
+from archlint.contracts import BannedApiContract, ComponentsContract, Config
 from archlint.distributions import import_names
 from archlint.engine import check_contracts, contract_view
 from archlint.external_imports import external_imports
 from archlint.graph import ImportGraph
-from archlint.model import ArchlintError, Diagnostic, Import, Report
+from archlint.model import ArchlintError, Diagnostic, Import, NameUse, Report
 from archlint.project import Layout, discover, find_root
 from archlint.resolve import resolve
 from archlint.scanning import scan_files
@@ -34,6 +35,7 @@ class Analysis:
     graph: ImportGraph
     diagnostics: tuple[Diagnostic, ...]
     external_imports: tuple[Import, ...] = ()  # full names, which the graph squashes
+    name_uses: Mapping[str, tuple[NameUse, ...]] = field(default_factory=dict)  # banned names
 
 
 def analyse(
@@ -70,7 +72,11 @@ def analyse(
     diagnostics.extend(resolution)
     needed = any(contract.type == "external" for contract in config.contracts)
     externals = external_imports(layout, scans) if needed else ()
-    return Analysis(root, config, layout, graph, tuple(sorted(set(diagnostics))), externals)
+    banned = {
+        name for c in config.contracts if isinstance(c, BannedApiContract) for name in c.names
+    }
+    uses = scan_banned(root, layout.files, banned)
+    return Analysis(root, config, layout, graph, tuple(sorted(set(diagnostics))), externals, uses)
 
 
 def check(
@@ -85,7 +91,11 @@ def check(
     ``cache``, ``cache_dir`` and ``warn`` are those of ``analyse``."""
     analysis = analyse(path, log, cache=cache, cache_dir=cache_dir, warn=warn)
     results, diagnostics = check_contracts(
-        analysis.graph, analysis.config, import_names, analysis.external_imports
+        analysis.graph,
+        analysis.config,
+        import_names,
+        analysis.external_imports,
+        analysis.name_uses,
     )
     return Report(
         contracts=tuple(results),

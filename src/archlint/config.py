@@ -20,7 +20,9 @@ if sys.version_info >= (3, 11):
 else:
     import tomli as tomllib
 
+from archlint.banned_names import valid_banned_name
 from archlint.contracts import (
+    BannedApiContract,
     Component,
     ComponentsContract,
     Config,
@@ -44,6 +46,7 @@ _CONTRACT_KEYS: dict[str, tuple[str, ...]] = {
     "independence": ("modules",),
     "cycles": ("packages", "depth"),
     "external": ("modules", "allowed-in"),
+    "banned-api": ("names", "modules", "allowed-in", "message"),
 }
 _COMPONENT_KEYS = ("name", "modules", "public", "depends-on", "visibility", "utility", "deprecated")
 _COMPONENT_OPTION_KEYS = ("name", "kinds", "ignore", "strict")
@@ -64,6 +67,7 @@ _REQUIRED = {  # each required key of a contract table, with an example for the 
     "modules": 'modules = ["shop.orders", "shop.billing"]',
     "packages": 'packages = ["shop"]',
     "name": 'name = "billing"',
+    "names": 'names = ["os.environ", "subprocess.*", "print"]',
 }
 _KINDS = tuple(kind.value for kind in ImportKind)
 _UNMATCHED: dict[str, UnmatchedIgnores] = {"warn": "warn", "error": "error", "ignore": "ignore"}
@@ -79,6 +83,7 @@ _C = TypeVar(
     CyclesContract,
     ComponentsContract,
     ExternalContract,
+    BannedApiContract,
 )
 
 
@@ -315,7 +320,9 @@ class _Loader:
             number = f"#{index + 1}"
             table = _Table(self, item, (*_TABLE, kind, index), f"{header} {number}")
             required = [key for key in _CONTRACT_KEYS[kind] if key in _REQUIRED]
-            common = ("name", "kinds") if kind == "external" else _COMMON_KEYS
+            common: tuple[str, ...] = _COMMON_KEYS
+            if kind in ("external", "banned-api"):  # no import ignores: use allowed-in
+                common = ("name", "kinds") if kind == "external" else ("name",)
             table.check_keys(common + _CONTRACT_KEYS[kind], required)
             result.append(_BUILDERS[kind](table, f"{kind} {number}"))
         return result
@@ -574,10 +581,35 @@ def _external(table: _Table, default_name: str) -> Contract:
     return _with_common(contract, table, default_name)
 
 
+def _banned_api(table: _Table, default_name: str) -> Contract:
+    names = table.strings("names", nonempty=True)
+    for index, name in enumerate(names):
+        if not valid_banned_name(name):
+            message = (
+                f"'{name}' in `names` of {table.label} is not a valid dotted name; write e.g. "
+                "'os.environ', 'pickle.loads', 'subprocess.*' or 'eval'"
+            )
+            raise table.error(message, "names", index)
+    advice = table.data.get("message", "")
+    if not isinstance(advice, str):
+        raise table.error(
+            f"`message` in {table.label} must be a string, got {_type_name(advice)}", "message"
+        )
+    contract = BannedApiContract(
+        "",
+        names=names,
+        modules=table.strings("modules", nonempty=True, patterns=True),
+        allowed_in=table.strings("allowed-in", patterns=True),
+        message=advice.strip(),
+    )
+    return _with_common(contract, table, default_name)
+
+
 _BUILDERS: dict[str, Callable[[_Table, str], Contract]] = {
     "layers": _layers,
     "forbidden": _forbidden,
     "independence": _independence,
     "cycles": _cycles,
     "external": _external,
+    "banned-api": _banned_api,
 }

@@ -121,6 +121,18 @@ class ExternalContract(ContractBase):
     type: Literal["external"] = "external"
 
 
+@dataclass(frozen=True, slots=True)
+class BannedApiContract(ContractBase):
+    """Modules of ``modules`` (minus ``allowed_in``) must not use the qualified ``names``
+    (``os.environ``, ``subprocess.*``, ``print``); ``message`` says what to do instead."""
+
+    names: tuple[str, ...] = ()
+    modules: tuple[str, ...] = ()
+    allowed_in: tuple[str, ...] = ()
+    message: str = ""
+    type: Literal["banned-api"] = "banned-api"
+
+
 Contract = (
     LayersContract
     | ForbiddenContract
@@ -128,6 +140,7 @@ Contract = (
     | CyclesContract
     | ComponentsContract
     | ExternalContract
+    | BannedApiContract
 )
 
 

@@ -3,14 +3,30 @@ sorts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from archlint.contracts import Config, Contract, ImportPattern
 from archlint.graph import ImportGraph
-from archlint.model import ArchlintError, ContractResult, Diagnostic, Import, Severity, Violation
+from archlint.model import (
+    ArchlintError,
+    ContractResult,
+    Diagnostic,
+    Import,
+    NameUse,
+    Severity,
+    Violation,
+)
 from archlint.patterns import matches
-from archlint.rules import components, cycles, external, forbidden, independence, layers
+from archlint.rules import (
+    banned_api,
+    components,
+    cycles,
+    external,
+    forbidden,
+    independence,
+    layers,
+)
 from archlint.rules.context import RuleContext
 from archlint.rules.registry import BY_CODE
 
@@ -23,6 +39,7 @@ CHECKERS: dict[str, Callable[[Any, RuleContext], list[Violation]]] = {
     "cycles": cycles.check,
     "components": components.check,
     "external": external.check,
+    "banned-api": banned_api.check,
 }
 
 
@@ -31,9 +48,11 @@ def check_contracts(
     config: Config,
     import_names: Callable[[str], tuple[str, ...]] = lambda distribution: (),
     external_imports: tuple[Import, ...] = (),
+    name_uses: Mapping[str, tuple[NameUse, ...]] | None = None,
 ) -> tuple[list[ContractResult], list[Diagnostic]]:
     """Check every contract; ``import_names`` maps a distribution to the names it provides;
-    ``external_imports`` are the imports of external modules under their full names."""
+    ``external_imports`` are the imports of external modules under their full names;
+    ``name_uses`` maps modules to their uses of banned names."""
     results: list[ContractResult] = []
     diagnostics: list[Diagnostic] = []
     for contract in config.contracts:
@@ -56,7 +75,14 @@ def check_contracts(
                         Severity.WARNING,
                     )
                 )
-        ctx = RuleContext(view, config.path, config.dependencies, import_names, external_imports)
+        ctx = RuleContext(
+            view,
+            config.path,
+            config.dependencies,
+            import_names,
+            external_imports,
+            name_uses or {},
+        )
         violations: list[Violation] = []
         for violation in CHECKERS[contract.type](contract, ctx):
             if BY_CODE[violation.code].severity is Severity.WARNING:

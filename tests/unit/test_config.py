@@ -345,7 +345,7 @@ def test_archlint_not_a_table(tmp_path: Path) -> None:
         (
             "contracts",
             "allowed keys are: source-roots, root-packages, exclude, unmatched-ignores, layers, "
-            "forbidden, independence, cycles, external, components, component-options",
+            "forbidden, independence, cycles, external, banned-api, components, component-options",
         ),
         ("component", "did you mean 'components'?"),
     ],

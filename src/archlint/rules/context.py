@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from archlint.contracts import ContractBase
 from archlint.distributions import normalise
 from archlint.graph import ImportGraph
-from archlint.model import ArchlintError, Import
+from archlint.model import ArchlintError, Import, NameUse
 from archlint.patterns import expand, is_pattern
 from archlint.resolve import STDLIB
 
@@ -23,6 +23,7 @@ class RuleContext:
     dependencies: tuple[str, ...] = ()
     import_names: Callable[[str], tuple[str, ...]] = lambda distribution: ()
     external_imports: tuple[Import, ...] = ()  # full external names; not filtered by kinds
+    name_uses: Mapping[str, tuple[NameUse, ...]] = field(default_factory=dict)  # banned names
 
     def fail(self, contract: ContractBase, key: str, message: str) -> ArchlintError:
         return ArchlintError(

@@ -105,6 +105,12 @@ RULES: tuple[Rule, ...] = (
         "external",
         "A module outside allowed-in imports a confined third-party module or sub-package.",
     ),
+    Rule(
+        "ARC701",
+        "banned-api",
+        "banned-api",
+        "A module uses a banned qualified name (os.environ, pickle.loads, eval), aliases followed.",
+    ),
 )
 
 BY_CODE = {rule.code: rule for rule in RULES}
