@@ -13,7 +13,7 @@ from archlint.cache import open_cache
 from archlint.component_map import ComponentMap, component_map
 from archlint.config import load_config
 from archlint.contracts import BannedApiContract, ComponentsContract, Config
-from archlint.distributions import import_names
+from archlint.distributions import distributions_of, import_names
 from archlint.engine import check_contracts, contract_view
 from archlint.external_imports import external_imports
 from archlint.graph import ImportGraph
@@ -96,6 +96,7 @@ def check(
         import_names,
         analysis.external_imports,
         analysis.name_uses,
+        distributions_of,
     )
     return Report(
         contracts=tuple(results),

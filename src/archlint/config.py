@@ -28,6 +28,7 @@ from archlint.contracts import (
     Config,
     Contract,
     CyclesContract,
+    DependenciesContract,
     ExternalContract,
     ForbiddenContract,
     ImportPattern,
@@ -58,7 +59,9 @@ _TOP_KEYS = (
     *_CONTRACT_KEYS,
     "components",
     "component-options",
+    "dependencies",
 )
+_DEPENDENCIES_KEYS = ("name", "kinds", "ignore", "import-names", "ignore-unused", "check-unused")
 _COMMON_KEYS = ("name", "kinds", "ignore")
 _REQUIRED = {  # each required key of a contract table, with an example for the error message
     "layers": 'layers = ["shop.api", "shop.domain"]',
@@ -84,6 +87,7 @@ _C = TypeVar(
     ComponentsContract,
     ExternalContract,
     BannedApiContract,
+    DependenciesContract,
 )
 
 
@@ -223,6 +227,8 @@ class _Loader:
         components = self.components(top)
         if components is not None:
             contracts.append(components)
+        if "dependencies" in archlint:
+            contracts.append(self.dependencies_contract(top))
         contracts.sort(key=lambda contract: contract.line)
         names: dict[str, int] = {}
         for contract in contracts:
@@ -243,7 +249,56 @@ class _Loader:
             contracts=tuple(contracts),
             key_lines=top.key_lines(),
             dependencies=_dependencies(data),
+            required_dependencies=self.required_dependencies(data),
         )
+
+    def required_dependencies(self, data: Mapping[str, object]) -> dict[str, int]:
+        """Each distribution of ``[project].dependencies`` (normalised) with its entry's line."""
+        project = data.get("project")
+        entries = project.get("dependencies") if isinstance(project, dict) else None
+        found: dict[str, int] = {}
+        for index, entry in enumerate(entries if isinstance(entries, list) else ()):
+            if isinstance(entry, str) and (match := _DISTRIBUTION.match(entry.strip())):
+                name = re.sub(r"[-_.]+", "-", match.group()).lower()
+                found.setdefault(name, self.line(("project", "dependencies", index)))
+        return found
+
+    def dependencies_contract(self, top: _Table) -> Contract:
+        value = top.data["dependencies"]
+        label = "[tool.archlint.dependencies]"
+        if not isinstance(value, dict):
+            message = f"`dependencies` in [tool.archlint] must be a table ({label})"
+            raise top.error(f"{message}, got {_type_name(value)}", "dependencies")
+        table = _Table(self, value, (*_TABLE, "dependencies"), label)
+        table.check_keys(_DEPENDENCIES_KEYS, ())
+        names = table.data.get("import-names", {})
+        if not isinstance(names, dict):
+            message = (
+                f"`import-names` in {label} must be a table of distribution = [import names], "
+                f'e.g. import-names = {{ PyYAML = ["yaml"] }}, got {_type_name(names)}'
+            )
+            raise table.error(message, "import-names")
+        mapping: dict[str, tuple[str, ...]] = {}
+        sub = _Table(self, names, (*table.path, "import-names"), f"`import-names` of {label}")
+        for distribution in names:
+            values = sub.strings(distribution, nonempty=True)
+            for index, module in enumerate(values):
+                if not _DOTTED.fullmatch(module) or "." in module:
+                    message = (
+                        f"'{module}' in `import-names` of {label} is not a top-level import "
+                        f"name (for {distribution}); write the name after `import`, e.g. 'yaml'"
+                    )
+                    raise sub.error(message, distribution, index)
+            mapping[re.sub(r"[-_.]+", "-", distribution).lower()] = values
+        contract = DependenciesContract(
+            "",
+            import_names=mapping,
+            ignore_unused=tuple(
+                re.sub(r"[-_.]+", "-", name).lower() for name in table.strings("ignore-unused")
+            ),
+            check_unused=table.boolean("check-unused", default=True),
+        )
+        return _with_common(contract, table, "dependencies")
 
     def tables(self, top: _Table, key: str) -> list[Mapping[str, object]]:
         """The array of tables at ``key`` of [tool.archlint] (``[]`` when absent)."""
@@ -382,8 +437,8 @@ class _Table:
             )
             raise self.error(message, key, index)
 
-    def boolean(self, key: str) -> bool:
-        value = self.data.get(key, False)
+    def boolean(self, key: str, default: bool = False) -> bool:
+        value = self.data.get(key, default)
         if not isinstance(value, bool):
             message = f"`{key}` in {self.label} must be a boolean (true or false)"
             raise self.error(f"{message}, got {_type_name(value)}", key)

@@ -133,6 +133,20 @@ class BannedApiContract(ContractBase):
     type: Literal["banned-api"] = "banned-api"
 
 
+@dataclass(frozen=True, slots=True)
+class DependenciesContract(ContractBase):
+    """Imports of third-party packages checked against `[project]` dependencies.
+
+    ``import_names`` maps a distribution (normalised) to the import names it provides, over
+    installed metadata; ``ignore_unused`` lists distributions never reported as unused.
+    """
+
+    import_names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    ignore_unused: tuple[str, ...] = ()
+    check_unused: bool = True
+    type: Literal["dependencies"] = "dependencies"
+
+
 Contract = (
     LayersContract
     | ForbiddenContract
@@ -141,6 +155,7 @@ Contract = (
     | ComponentsContract
     | ExternalContract
     | BannedApiContract
+    | DependenciesContract
 )
 
 
@@ -157,6 +172,8 @@ class Config:
     contracts: tuple[Contract, ...] = ()
     key_lines: Mapping[str, int] = field(default_factory=dict)
     dependencies: tuple[str, ...] = ()  # `[project].dependencies` names, normalised
+    # each name of `[project].dependencies` proper (not optional groups) -> its line
+    required_dependencies: Mapping[str, int] = field(default_factory=dict)
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 0)

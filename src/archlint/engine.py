@@ -22,6 +22,7 @@ from archlint.rules import (
     banned_api,
     components,
     cycles,
+    declared_dependencies,
     external,
     forbidden,
     independence,
@@ -40,6 +41,7 @@ CHECKERS: dict[str, Callable[[Any, RuleContext], list[Violation]]] = {
     "components": components.check,
     "external": external.check,
     "banned-api": banned_api.check,
+    "dependencies": declared_dependencies.check,
 }
 
 
@@ -49,10 +51,12 @@ def check_contracts(
     import_names: Callable[[str], tuple[str, ...]] = lambda distribution: (),
     external_imports: tuple[Import, ...] = (),
     name_uses: Mapping[str, tuple[NameUse, ...]] | None = None,
+    distributions_of: Callable[[str], tuple[str, ...]] = lambda import_name: (),
 ) -> tuple[list[ContractResult], list[Diagnostic]]:
     """Check every contract; ``import_names`` maps a distribution to the names it provides;
     ``external_imports`` are the imports of external modules under their full names;
-    ``name_uses`` maps modules to their uses of banned names."""
+    ``name_uses`` maps modules to their uses of banned names; ``distributions_of`` maps an
+    import name to the installed distributions that provide it."""
     results: list[ContractResult] = []
     diagnostics: list[Diagnostic] = []
     for contract in config.contracts:
@@ -82,6 +86,8 @@ def check_contracts(
             import_names,
             external_imports,
             name_uses or {},
+            config.required_dependencies,
+            distributions_of,
         )
         violations: list[Violation] = []
         for violation in CHECKERS[contract.type](contract, ctx):

@@ -24,6 +24,8 @@ class RuleContext:
     import_names: Callable[[str], tuple[str, ...]] = lambda distribution: ()
     external_imports: tuple[Import, ...] = ()  # full external names; not filtered by kinds
     name_uses: Mapping[str, tuple[NameUse, ...]] = field(default_factory=dict)  # banned names
+    required_dependencies: Mapping[str, int] = field(default_factory=dict)  # name -> line
+    distributions_of: Callable[[str], tuple[str, ...]] = lambda import_name: ()
 
     def fail(self, contract: ContractBase, key: str, message: str) -> ArchlintError:
         return ArchlintError(

@@ -106,6 +106,18 @@ RULES: tuple[Rule, ...] = (
         "A module outside allowed-in imports a confined third-party module or sub-package.",
     ),
     Rule(
+        "ARC602",
+        "undeclared-distribution",
+        "dependencies",
+        "The code imports a third-party package that no declared dependency provides.",
+    ),
+    Rule(
+        "ARC603",
+        "unused-distribution",
+        "dependencies",
+        "A dependency in [project].dependencies is never imported.",
+    ),
+    Rule(
         "ARC701",
         "banned-api",
         "banned-api",
