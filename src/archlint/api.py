@@ -72,9 +72,7 @@ def analyse(
     diagnostics.extend(resolution)
     needed = any(contract.type == "external" for contract in config.contracts)
     externals = external_imports(layout, scans) if needed else ()
-    banned = {
-        name for c in config.contracts if isinstance(c, BannedApiContract) for name in c.names
-    }
+    banned = [c for c in config.contracts if isinstance(c, BannedApiContract)]
     uses = scan_banned(root, layout.files, banned)
     return Analysis(root, config, layout, graph, tuple(sorted(set(diagnostics))), externals, uses)
 
