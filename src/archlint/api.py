@@ -12,11 +12,18 @@ from archlint.banned_scan import scan_banned
 from archlint.cache import open_cache
 from archlint.component_map import ComponentMap, component_map
 from archlint.config import load_config
-from archlint.contracts import BannedApiContract, ComponentsContract, Config
+from archlint.contracts import (
+    BannedApiContract,
+    ComponentsContract,
+    Config,
+    DependenciesContract,
+    ProjectDependencies,
+)
 from archlint.distributions import distributions_of, import_names
 from archlint.engine import check_contracts, contract_view
 from archlint.external_imports import external_imports
 from archlint.graph import ImportGraph
+from archlint.member_projects import member_projects
 from archlint.model import ArchlintError, Diagnostic, Import, NameUse, Report
 from archlint.project import Layout, discover, find_root
 from archlint.resolve import resolve
@@ -36,6 +43,7 @@ class Analysis:
     diagnostics: tuple[Diagnostic, ...]
     external_imports: tuple[Import, ...] = ()  # full names, which the graph squashes
     name_uses: Mapping[str, tuple[NameUse, ...]] = field(default_factory=dict)  # banned names
+    member_projects: tuple[ProjectDependencies, ...] = ()  # monorepo members' pyproject.toml
 
 
 def analyse(
@@ -74,7 +82,12 @@ def analyse(
     externals = external_imports(layout, scans) if needed else ()
     banned = [c for c in config.contracts if isinstance(c, BannedApiContract)]
     uses = scan_banned(root, layout.files, banned)
-    return Analysis(root, config, layout, graph, tuple(sorted(set(diagnostics))), externals, uses)
+    members: tuple[ProjectDependencies, ...] = ()
+    if any(isinstance(c, DependenciesContract) for c in config.contracts):
+        members = member_projects(root, layout.files)
+    return Analysis(
+        root, config, layout, graph, tuple(sorted(set(diagnostics))), externals, uses, members
+    )
 
 
 def check(
@@ -95,6 +108,7 @@ def check(
         analysis.external_imports,
         analysis.name_uses,
         distributions_of,
+        analysis.member_projects,
     )
     return Report(
         contracts=tuple(results),

@@ -34,6 +34,7 @@ from archlint.contracts import (
     ImportPattern,
     IndependenceContract,
     LayersContract,
+    ProjectDependencies,
     UnmatchedIgnores,
 )
 from archlint.model import ALL_KINDS, ArchlintError, ImportKind
@@ -94,6 +95,23 @@ _C = TypeVar(
 def load_config(path: Path, display_path: str) -> Config:
     """The validated ``[tool.archlint]`` of the pyproject.toml at ``path``, reported as
     ``display_path`` in the result and in every error."""
+    text, data = _read_toml(path, display_path)
+    return _Loader(text, display_path).config(data)
+
+
+def load_project_dependencies(path: Path, display_path: str) -> ProjectDependencies | None:
+    """The ``[project]`` dependencies of another pyproject.toml of the project (a member of a
+    monorepo), or None when it has no ``[project]`` table."""
+    text, data = _read_toml(path, display_path)
+    if not isinstance(data.get("project"), dict):
+        return None
+    loader = _Loader(text, display_path)
+    return ProjectDependencies(
+        display_path, _dependencies(data), loader.required_dependencies(data)
+    )
+
+
+def _read_toml(path: Path, display_path: str) -> tuple[str, dict[str, object]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -108,7 +126,7 @@ def load_config(path: Path, display_path: str) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _toml_error(str(exc), text, display_path) from None
-    return _Loader(text, display_path).config(data)
+    return text, data
 
 
 def has_archlint_table(path: Path) -> bool:

@@ -134,6 +134,17 @@ class BannedApiContract(ContractBase):
 
 
 @dataclass(frozen=True, slots=True)
+class ProjectDependencies:
+    """The ``[project]`` dependencies of a member pyproject.toml (a monorepo package) and the
+    modules whose nearest pyproject.toml it is. ``path`` is relative to the project root."""
+
+    path: str
+    dependencies: tuple[str, ...]  # normalised, with optional groups
+    required: Mapping[str, int]  # `[project].dependencies` -> line
+    modules: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
 class DependenciesContract(ContractBase):
     """Imports of third-party packages checked against `[project]` dependencies.
 

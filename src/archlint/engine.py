@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from archlint.contracts import Config, Contract, ImportPattern
+from archlint.contracts import Config, Contract, ImportPattern, ProjectDependencies
 from archlint.graph import ImportGraph
 from archlint.model import (
     ArchlintError,
@@ -52,11 +52,13 @@ def check_contracts(
     external_imports: tuple[Import, ...] = (),
     name_uses: Mapping[str, tuple[NameUse, ...]] | None = None,
     distributions_of: Callable[[str], tuple[str, ...]] = lambda import_name: (),
+    member_projects: tuple[ProjectDependencies, ...] = (),
 ) -> tuple[list[ContractResult], list[Diagnostic]]:
     """Check every contract; ``import_names`` maps a distribution to the names it provides;
     ``external_imports`` are the imports of external modules under their full names;
     ``name_uses`` maps modules to their uses of banned names; ``distributions_of`` maps an
-    import name to the installed distributions that provide it."""
+    import name to the installed distributions that provide it; ``member_projects`` are the
+    pyproject.toml files of a monorepo's members."""
     results: list[ContractResult] = []
     diagnostics: list[Diagnostic] = []
     for contract in config.contracts:
@@ -88,6 +90,7 @@ def check_contracts(
             name_uses or {},
             config.required_dependencies,
             distributions_of,
+            member_projects,
         )
         violations: list[Violation] = []
         for violation in CHECKERS[contract.type](contract, ctx):

@@ -105,3 +105,44 @@ def test_dependencies_must_be_a_table(project: Project, run: Run) -> None:
         "archlint: error: pyproject.toml:3: `dependencies` in [tool.archlint] must be a table "
         "([tool.archlint.dependencies]), got array\n"
     )
+
+
+MONOREPO = {
+    "pyproject.toml": (
+        '[project]\nname = "workspace"\nversion = "1"\ndependencies = ["networkx"]\n\n'
+        '[tool.archlint]\nsource-roots = ["tools", "packages/billing/src", "packages/orders/src"]\n\n'
+        "[tool.archlint.dependencies]\n"
+    ),
+    "tools/release.py": "import networkx\n",
+    "packages/billing/pyproject.toml": (
+        '[project]\nname = "billing"\nversion = "1"\ndependencies = [\n    "click",\n]\n'
+    ),
+    "packages/billing/src/billing/__init__.py": "import click\nimport yaml\nimport networkx\n",
+    "packages/orders/pyproject.toml": (
+        '[project]\nname = "orders"\nversion = "1"\ndependencies = [\n    "click",\n    "rich",\n]\n'
+    ),
+    "packages/orders/src/orders/__init__.py": "import click\n",
+    "packages/orders/src/orders/notes/pyproject.toml": "[tool.black]\nline-length = 100\n",
+    "packages/orders/src/orders/notes/__init__.py": "from billing import x\n",
+}
+
+
+def test_monorepo_members_use_their_own_pyproject(project: Project, run: Run) -> None:
+    project(MONOREPO)
+    result = run("check", "--format", "concise")
+    assert result.code == 1
+    assert result.err == ""
+    assert result.out == (
+        "packages/billing/src/billing/__init__.py:2:1: ARC602 billing imports yaml, which no declared dependency provides; add PyYAML to [project].dependencies of packages/billing/pyproject.toml [dependencies]\n"
+        "packages/billing/src/billing/__init__.py:3:1: ARC602 billing imports networkx, which no declared dependency provides; add networkx to [project].dependencies of packages/billing/pyproject.toml [dependencies]\n"
+        "packages/orders/pyproject.toml:6:1: ARC603 dependency rich is declared in [project].dependencies of packages/orders/pyproject.toml but never imported (it provides rich); remove it or add it to ignore-unused [dependencies]\n"
+    )
+
+
+def test_monorepo_member_with_invalid_toml(project: Project, run: Run) -> None:
+    project({**MONOREPO, "packages/orders/pyproject.toml": "[project\n"})
+    result = run("check")
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith(
+        "archlint: error: packages/orders/pyproject.toml:1:9: invalid TOML: "
+    )

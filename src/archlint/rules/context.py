@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from archlint.contracts import ContractBase
+from archlint.contracts import ContractBase, ProjectDependencies
 from archlint.distributions import normalise
 from archlint.graph import ImportGraph
 from archlint.model import ArchlintError, Import, NameUse
@@ -26,6 +26,7 @@ class RuleContext:
     name_uses: Mapping[str, tuple[NameUse, ...]] = field(default_factory=dict)  # banned names
     required_dependencies: Mapping[str, int] = field(default_factory=dict)  # name -> line
     distributions_of: Callable[[str], tuple[str, ...]] = lambda import_name: ()
+    member_projects: tuple[ProjectDependencies, ...] = ()  # monorepo members' dependencies
 
     def fail(self, contract: ContractBase, key: str, message: str) -> ArchlintError:
         return ArchlintError(

@@ -1,6 +1,10 @@
 """Declared dependencies: every third-party package the code imports is provided by a dependency
 of `[project]`, and every dependency of `[project].dependencies` is imported.
 
+In a monorepo, a module whose nearest pyproject.toml below the root has a `[project]` table (a
+member project) is checked against that file instead, and each member's dependencies must be
+used by its own modules.
+
 Which import names a distribution provides comes from the contract's ``import-names`` table,
 else from installed metadata, else it is guessed from the distribution's name (``foo-bar`` ->
 ``foo_bar``). Standard-library modules are never reported.
@@ -10,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from archlint.contracts import DependenciesContract
+from archlint.contracts import DependenciesContract, ProjectDependencies
 from archlint.model import Violation, make_violation
 from archlint.rules.context import RuleContext
 
@@ -20,28 +24,48 @@ UNUSED = "ARC603"
 
 def check(contract: DependenciesContract, ctx: RuleContext) -> list[Violation]:
     graph = ctx.graph
-    provided = {name for dist in ctx.dependencies for name in _names(contract, ctx, dist)[0]}
-    imported = {
-        name
+    members = set().union(*(member.modules for member in ctx.member_projects))
+    root = ProjectDependencies(
+        ctx.config_path,
+        ctx.dependencies,
+        ctx.required_dependencies,
+        frozenset(m for m in graph.internal_modules() if m not in members),
+    )
+    violations: list[Violation] = []
+    for project in (root, *ctx.member_projects):
+        where = "" if project is root else f" of {project.path}"
+        violations.extend(_check_project(contract, ctx, project, where))
+    return violations
+
+
+def _check_project(
+    contract: DependenciesContract, ctx: RuleContext, project: ProjectDependencies, where: str
+) -> list[Violation]:
+    """The imports of ``project.modules`` against ``project``'s declared dependencies."""
+    graph = ctx.graph
+    provided = {name for dist in project.dependencies for name in _names(contract, ctx, dist)[0]}
+    importers = {
+        name: [m for m in graph.importers_of(name) if m in project.modules]
         for name in graph.external_modules()
-        if not graph.module(name).stdlib and graph.importers_of(name)
+        if not graph.module(name).stdlib
     }
+    imported = {name for name, modules in importers.items() if modules}
     violations: list[Violation] = []
     for name in sorted(imported - provided):
         installed = ctx.distributions_of(name)
         hint = (
-            f"; add {' or '.join(installed)} to [project].dependencies"
+            f"; add {' or '.join(installed)} to [project].dependencies{where}"
             if installed
-            else "; declare the distribution that provides it in [project].dependencies, "
+            else f"; declare the distribution that provides it in [project].dependencies{where}, "
             "or map it in import-names"
         )
-        for importer in graph.importers_of(name):
+        for importer in importers[name]:
             message = f"{importer} imports {name}, which no declared dependency provides{hint}"
             violations.append(
                 make_violation(UNDECLARED, message, contract.name, (graph.link(importer, name),))
             )
     if contract.check_unused:
-        violations.extend(_unused(contract, ctx, imported))
+        violations.extend(_unused(contract, ctx, project, imported, where))
     return violations
 
 
@@ -58,10 +82,14 @@ def _names(
 
 
 def _unused(
-    contract: DependenciesContract, ctx: RuleContext, imported: set[str]
+    contract: DependenciesContract,
+    ctx: RuleContext,
+    project: ProjectDependencies,
+    imported: set[str],
+    where: str,
 ) -> list[Violation]:
     violations: list[Violation] = []
-    for distribution, line in sorted(ctx.required_dependencies.items()):
+    for distribution, line in sorted(project.required.items()):
         names, source = _names(contract, ctx, distribution)
         if distribution in contract.ignore_unused or imported.intersection(names):
             continue
@@ -71,11 +99,11 @@ def _unused(
             else f" (it provides {', '.join(names)})"
         )
         message = (
-            f"dependency {distribution} is declared in [project].dependencies but never "
+            f"dependency {distribution} is declared in [project].dependencies{where} but never "
             f"imported{how}; remove it or add it to ignore-unused"
         )
         violation = make_violation(
             UNUSED, message, contract.name, (), importer="", imported=distribution
         )
-        violations.append(replace(violation, path=ctx.config_path, line=line, column=1))
+        violations.append(replace(violation, path=project.path, line=line, column=1))
     return violations
