@@ -81,6 +81,21 @@ def test_kinds_ignore_and_check_unused(project: Project, run: Run) -> None:
             "did you mean 'ignore-unused'?",
         ),
         (
+            'ignore-unused = ["click", "gunicorn"]\n',
+            "pyproject.toml:12: ignore-unused 'gunicorn' is not in [project].dependencies; "
+            "remove it (in contract 'dependencies')",
+        ),
+        (
+            'ignore-unused = ["pytest"]\n',  # an optional group is never reported as unused
+            "pyproject.toml:12: ignore-unused 'pytest' is not in [project].dependencies; "
+            "remove it (in contract 'dependencies')",
+        ),
+        (
+            'import-names = { PyYAML = ["yaml"] }\n',
+            "pyproject.toml:12: import-names 'pyyaml' is not a declared dependency; remove it "
+            "(in contract 'dependencies')",
+        ),
+        (
             'check-unused = "no"\n',
             "pyproject.toml:12: `check-unused` in [tool.archlint.dependencies] must be a boolean "
             "(true or false), got string",

@@ -31,11 +31,28 @@ def check(contract: DependenciesContract, ctx: RuleContext) -> list[Violation]:
         ctx.required_dependencies,
         frozenset(m for m in graph.internal_modules() if m not in members),
     )
+    _check_options(contract, ctx, (root, *ctx.member_projects))
     violations: list[Violation] = []
     for project in (root, *ctx.member_projects):
         where = "" if project is root else f" of {project.path}"
         violations.extend(_check_project(contract, ctx, project, where))
     return violations
+
+
+def _check_options(
+    contract: DependenciesContract, ctx: RuleContext, projects: tuple[ProjectDependencies, ...]
+) -> None:
+    """An `ignore-unused` or `import-names` entry must name a declared distribution."""
+    required = {name for project in projects for name in project.required}
+    declared = {name for project in projects for name in project.dependencies}
+    for name in contract.ignore_unused:
+        if name not in required:
+            message = f"ignore-unused '{name}' is not in [project].dependencies; remove it"
+            raise ctx.fail(contract, "ignore-unused", message)
+    for name in sorted(contract.import_names):
+        if name not in declared:
+            message = f"import-names '{name}' is not a declared dependency; remove it"
+            raise ctx.fail(contract, "import-names", message)
 
 
 def _check_project(
