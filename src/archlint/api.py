@@ -44,6 +44,7 @@ class Analysis:
     external_imports: tuple[Import, ...] = ()  # full names, which the graph squashes
     name_uses: Mapping[str, tuple[NameUse, ...]] = field(default_factory=dict)  # banned names
     member_projects: tuple[ProjectDependencies, ...] = ()  # monorepo members' pyproject.toml
+    lines: Mapping[str, int] = field(default_factory=dict)  # lines of each scanned module
 
 
 def analyse(
@@ -85,8 +86,17 @@ def analyse(
     members: tuple[ProjectDependencies, ...] = ()
     if any(isinstance(c, DependenciesContract) for c in config.contracts):
         members = member_projects(root, layout.files)
+    lines = {module: scan.lines for module, scan in scans.items()}
     return Analysis(
-        root, config, layout, graph, tuple(sorted(set(diagnostics))), externals, uses, members
+        root,
+        config,
+        layout,
+        graph,
+        tuple(sorted(set(diagnostics))),
+        externals,
+        uses,
+        members,
+        lines,
     )
 
 

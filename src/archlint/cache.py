@@ -5,16 +5,19 @@ Layout of a cache directory (default ``<project root>/.archlint_cache``)::
     CACHEDIR.TAG  .gitignore               marks the directory as a cache; ``*`` keeps it out of git
     scan-v1-<key>/                         one namespace per archlint version and scan settings
         scans/<ab>/<ab...>.json            one FileScan per content digest (the truth)
-        index-<root digest>.json           per project root: path -> stamp, digest (the fast path)
+        index-<root digest>.json           per project root: path -> stamp, digest (the fast path),
+                                           and a copy of those files' scans by digest
 
 A file's scan is found by the digest of its bytes. The index only saves reading and hashing the
 file: its entry is trusted when the file's stamp (mtime, ctime, size, inode, device) is exactly
-the recorded one, and a stamp is recorded only if the file's mtime and ctime were both older
-than the start of the recording run minus ``RACY_MARGIN_NS``. ctime is set by the kernel to the
-current time on every write, ``utime``, ``chmod`` or rename, and cannot be set back from user
-space (``touch -d``, ``cp -p``, ``rsync -t`` and tar preserve mtime only), so any change to the
-file after the recording run gives it a ctime later than the recorded one: the stamp differs
-and the file is hashed again. See docs/architecture.md ("The scan cache") for the full argument.
+the recorded one (the index also carries a copy of the scans it names, so a warm run reads
+one file instead of one per source file), and a stamp is recorded only if the file's mtime and
+ctime were both older than the start of the recording run minus ``RACY_MARGIN_NS``. ctime is set
+by the kernel to the current time on every write, ``utime``, ``chmod`` or rename, and cannot be
+set back from user space (``touch -d``, ``cp -p``, ``rsync -t`` and tar preserve mtime only),
+so any change to the file after the recording run gives it a ctime later than the recorded one:
+the stamp differs and the file is hashed again. See docs/architecture.md ("The scan cache")
+for the full argument.
 
 Every write is a complete file written under a unique temporary name in the target's directory
 and renamed over the target (``os.replace``), so concurrent runs never see partial entries of
@@ -185,8 +188,11 @@ class ScanCache:
         self.fast_hits = 0
         self.content_hits = 0
         self._store: str | None = None
+        self.packed: dict[str, object] = {}  # digest -> encoded scan, from the index file
         self.index = self._load_index()
         self.seen: dict[str, tuple[Stamp, str]] = {}
+        self.encoded: dict[str, object] = {}  # digest -> encoded scan, of this run's files
+        self.visited: set[str] = set()  # every file this run asked for
 
     @property
     def scans(self) -> str:
@@ -223,6 +229,9 @@ class ScanCache:
             return {}
         if data["root"] != str(self.root):  # another root with the same key: not ours
             return {}
+        packed = data.get("scans", {})
+        if isinstance(packed, dict):
+            self.packed = packed
         files: dict[object, object] = data["files"]
         index: dict[str, tuple[Stamp, str]] = {}
         for path, entry in files.items():
@@ -238,16 +247,25 @@ class ScanCache:
 
     def load(self, digest: str) -> FileScan | None:
         """The stored scan of the bytes with this digest, if there is a valid one."""
-        data = self._read_json(entry_path(self.scans, digest))
-        if data is None:
-            return None
-        scan = decode_scan(data)
-        if scan is None:
-            self.corrupt += 1
+        data = self.packed.get(digest)
+        scan = None if data is None else decode_scan(data)
+        if scan is None:  # not packed in the index, or a bad copy (dropped: save rewrites it)
+            if data is not None:
+                self.corrupt += 1
+                del self.packed[digest]
+            data = self._read_json(entry_path(self.scans, digest))
+            if data is None:
+                return None
+            scan = decode_scan(data)
+            if scan is None:
+                self.corrupt += 1
+                return None
+        self.encoded[digest] = data
         return scan
 
     def find(self, relpath: str, path: str) -> FileScan | None:
         """The cached scan of the file at ``path`` (``relpath`` from the root), or None."""
+        self.visited.add(relpath)
         try:
             st = os.stat(path)
         except OSError:
@@ -274,9 +292,12 @@ class ScanCache:
 
     # writing
 
-    def record(self, relpath: str, stamp: Stamp, digest: str) -> None:
+    def record(self, relpath: str, stamp: Stamp, digest: str, scan: FileScan | None = None) -> None:
         """Remember that the file had this content when it had this stamp, if that is safe: the
-        stamp (taken after the bytes were read) must predate this run by the racy margin."""
+        stamp (taken after the bytes were read) must predate this run by the racy margin.
+        ``scan`` (of a file scanned in this run) is packed into the index."""
+        if scan is not None:
+            self.encoded[digest] = encode_scan(scan)
         limit = self.started_ns - RACY_MARGIN_NS
         if FAST_PATH and stamp[0] < limit and stamp[1] < limit:
             self.seen[relpath] = (stamp, digest)
@@ -329,11 +350,21 @@ class ScanCache:
                     shutil.rmtree(entry.path, ignore_errors=True)
 
     def save(self) -> None:
-        """Write the index of this run's files if it changed (entries of vanished files go)."""
-        if self.seen == self.index or self.store() is None:
+        """Write the index of this run's files, with their scans, if it changed (entries of
+        vanished files go)."""
+        digests = sorted({digest for _, digest in self.seen.values() if digest in self.encoded})
+        changed = any(self.index.get(path) != entry for path, entry in self.seen.items())
+        vanished = any(path not in self.visited for path in self.index)
+        # a file changed in the last seconds is not recorded (racy): its old entry no longer
+        # matches its stamp, so keeping it is harmless and saves rewriting the index each run
+        unpacked = any(d not in self.packed for d in digests)
+        if not (changed or vanished or unpacked) or self.store() is None:
             return
         files = {path: [*stamp, digest] for path, (stamp, digest) in sorted(self.seen.items())}
-        data = json.dumps({"root": str(self.root), "files": files}, separators=(",", ":"))
+        scans = {digest: self.encoded[digest] for digest in digests}
+        data = json.dumps(
+            {"root": str(self.root), "files": files, "scans": scans}, separators=(",", ":")
+        )
         try:
             write_atomic(self.index_path, data.encode())
         except OSError as exc:

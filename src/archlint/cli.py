@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -179,6 +180,97 @@ def components(path: str, fmt: str, debug: bool, no_cache: bool, cache_dir: str 
 
         found = component_map(path, cache=not no_cache, cache_dir=cache_dir, warn=_warn)
         click.echo(render_json(found) if fmt == "json" else render_text(found), nl=False)
+        return EXIT_OK
+
+    _run(debug, path, work)
+
+
+def _parse_kinds(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    from archlint.metrics import DEFAULT_KINDS
+    from archlint.model import ImportKind
+
+    if value is None:
+        return DEFAULT_KINDS
+    known = {kind.value: kind for kind in ImportKind}
+    chosen = set()
+    for name in (part.strip() for part in value.split(",")):
+        if name not in known:
+            hint = difflib.get_close_matches(name, list(known), n=1)
+            suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+            raise click.BadParameter(
+                f"unknown import kind '{name}' (one of {', '.join(sorted(known))}){suggestion}"
+            )
+        chosen.add(known[name])
+    return frozenset(chosen)
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=True))
+@click.option(
+    "--level",
+    type=click.Choice(["module", "package"]),
+    default="module",
+    show_default=True,
+    help="Measure each module, or each package DEPTH names deep.",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="With --level package: how many names make a package (2: shop.billing).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--kinds",
+    callback=_parse_kinds,
+    help="Comma-separated import kinds that count (default: all but type-checking).",
+)
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write the dependency structure matrix as a standalone SVG file.",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@_cache_options
+def metrics(
+    path: str,
+    level: str,
+    depth: int,
+    fmt: str,
+    kinds: frozenset[Any],
+    plot: str | None,
+    debug: bool,
+    no_cache: bool,
+    cache_dir: str | None,
+) -> None:
+    """Print coupling metrics of the project at PATH: fan-in, fan-out, instability, cyclic
+    groups, propagation cost and depth (see docs/metrics.md)."""
+
+    def work() -> int:
+        from archlint.api import analyse
+        from archlint.metrics import measure
+        from archlint.render import metrics as render
+
+        analysis = analyse(path, cache=not no_cache, cache_dir=cache_dir, warn=_warn)
+        result = measure(analysis.graph, analysis.lines, level, depth, kinds)
+        if plot:
+            from archlint.cache import write_atomic
+            from archlint.render.svg import render_dsm
+
+            try:  # complete or absent, never half written
+                write_atomic(Path(plot), render_dsm(result).encode())
+            except OSError as exc:
+                raise ArchlintError(f"cannot write {plot}: {exc.strerror or exc}") from exc
+            click.echo(f"archlint: wrote the dependency structure matrix to {plot}", err=True)
+        renderer = {"table": render.render_table, "json": render.render_json}
+        click.echo(renderer.get(fmt, render.render_csv)(result), nl=False)
         return EXIT_OK
 
     _run(debug, path, work)

@@ -13,7 +13,6 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from archlint.model import Import, ImportKind, Module
-from archlint.patterns import is_within
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -26,17 +25,33 @@ class ImportGraph:
 
     def __init__(self, modules: Iterable[Module], imports: Iterable[Import]) -> None:
         self._modules: dict[str, Module] = {m.name: m for m in modules}
-        self._succ: dict[str, dict[str, list[Import]]] = {name: {} for name in self._modules}
-        self._pred: dict[str, set[str]] = {name: set() for name in self._modules}
-        self._children: dict[str, list[str]] | None = None
-        # a tuple key: the same order as the dataclass's own, without 2M generated __lt__ calls
-        for imp in sorted(set(imports), key=_order):
-            if imp.importer == imp.imported:
+        # Invariant: every inner dict iterates in sorted order (the imports arrive sorted, and
+        # ``collapsed`` re-sorts), so traversals are deterministic without sorting each step.
+        # ``_pred`` maps to insertion-ordered sets (dicts of None).
+        succ: dict[str, dict[str, list[Import]]] = {name: {} for name in self._modules}
+        pred: dict[str, dict[str, None]] = {name: {} for name in self._modules}
+        for imp in sorted(set(imports)):  # named tuples: ordered by their fields, in C
+            importer, imported = imp[0], imp[1]
+            if importer == imported:
                 continue
-            self._succ.setdefault(imp.importer, {}).setdefault(imp.imported, []).append(imp)
-            self._pred.setdefault(imp.imported, set()).add(imp.importer)
-            self._pred.setdefault(imp.importer, set())
-            self._succ.setdefault(imp.imported, {})
+            row = succ.get(importer)
+            if row is None:
+                row = succ[importer] = {}
+                pred.setdefault(importer, {})
+            edge = row.get(imported)
+            if edge is not None:
+                edge.append(imp)
+                continue
+            row[imported] = [imp]
+            importers = pred.get(imported)
+            if importers is None:
+                pred[imported] = {importer: None}
+                succ.setdefault(imported, {})
+            else:
+                importers[importer] = None
+        self._succ, self._pred = succ, pred
+        self._children: dict[str, list[str]] | None = None
+        self._kinds_present: set[ImportKind] | None = None
 
     # -- modules -----------------------------------------------------------------------------
 
@@ -75,26 +90,42 @@ class ImportGraph:
 
     def members(self, names: Iterable[str]) -> set[str]:
         """The given modules and all their descendants."""
-        roots = tuple(names)
-        return {m for m in self._modules if any(is_within(m, r) for r in roots)}
+        roots = set(names)
+        found = set()
+        for module in self._modules:
+            if module in roots:
+                found.add(module)
+                continue
+            dot = module.find(".")
+            while dot >= 0:  # each ancestor of ``module``: a.b.c -> a, a.b
+                if module[:dot] in roots:
+                    found.add(module)
+                    break
+                dot = module.find(".", dot + 1)
+        return found
 
     # -- imports -----------------------------------------------------------------------------
 
     def imports(self) -> Iterator[Import]:
         for importer in sorted(self._succ):
-            for imported in sorted(self._succ[importer]):
-                yield from self._succ[importer][imported]
+            for edge in self._succ[importer].values():
+                yield from edge
+
+    def _kinds(self) -> set[ImportKind]:
+        if self._kinds_present is None:
+            self._kinds_present = {imp.kind for imp in self.imports()}
+        return self._kinds_present
 
     def count_imports(self) -> int:
         return sum(len(v) for targets in self._succ.values() for v in targets.values())
 
     def imported_by(self, name: str) -> list[str]:
         """Modules that ``name`` imports directly."""
-        return sorted(self._succ.get(name, ()))
+        return list(self._succ.get(name, ()))
 
     def importers_of(self, name: str) -> list[str]:
         """Modules that import ``name`` directly."""
-        return sorted(self._pred.get(name, ()))
+        return list(self._pred.get(name, ()))
 
     def direct_imports(self, importer: str, imported: str) -> list[Import]:
         """Every import statement that makes the edge, sorted by position."""
@@ -112,7 +143,10 @@ class ImportGraph:
     def filtered(
         self, kinds: Collection[ImportKind], drop: Callable[[Import], bool] | None = None
     ) -> ImportGraph:
-        """A graph with the same modules and only the imports of ``kinds`` that ``drop`` keeps."""
+        """A graph with the same modules and only the imports of ``kinds`` that ``drop`` keeps
+        (this graph itself when that is every import: graphs are never changed in place)."""
+        if drop is None and self._kinds() <= set(kinds):
+            return self
         keep = [
             imp for imp in self.imports() if imp.kind in kinds and (drop is None or not drop(imp))
         ]
@@ -132,7 +166,9 @@ class ImportGraph:
             if a is None or b is None or a == b:
                 continue
             graph._succ[a].setdefault(b, []).append(imp)
-            graph._pred[b].add(a)
+            graph._pred[b][a] = None
+        graph._succ = {a: dict(sorted(row.items())) for a, row in graph._succ.items()}
+        graph._pred = {b: dict.fromkeys(sorted(row)) for b, row in graph._pred.items()}
         return graph
 
     # -- paths -------------------------------------------------------------------------------
@@ -163,13 +199,13 @@ class ImportGraph:
         next_hop: dict[str, str] = {}
         queue: deque[str] = deque()
         for target in sorted(target_set):
-            for pred in sorted(self._pred.get(target, ())):
+            for pred in self._pred.get(target, ()):
                 if pred not in blocked and pred not in next_hop:
                     next_hop[pred] = target
                     queue.append(pred)
         while queue:
             node = queue.popleft()
-            for pred in sorted(self._pred.get(node, ())):
+            for pred in self._pred.get(node, ()):
                 if pred not in blocked and pred not in next_hop:
                     next_hop[pred] = node
                     queue.append(pred)
@@ -177,7 +213,7 @@ class ImportGraph:
         chains: list[Chain] = []
         for source in sorted(sources):
             best: dict[str, list[str]] = {}
-            for succ in sorted(self._succ.get(source, ())):
+            for succ in self._succ.get(source, ()):
                 if succ in target_set:
                     path = [source, succ]
                 elif succ in next_hop:
@@ -203,7 +239,7 @@ class ImportGraph:
 
         graph: nx.DiGraph[str] = nx.DiGraph()
         graph.add_nodes_from(sorted(self._modules))
-        graph.add_edges_from((a, b) for a in sorted(self._succ) for b in sorted(self._succ[a]))
+        graph.add_edges_from((a, b) for a in sorted(self._succ) for b in self._succ[a])
         return graph
 
     def strongly_connected_components(self) -> list[list[str]]:
@@ -221,7 +257,7 @@ class ImportGraph:
         seen = {start}
         while queue:
             node = queue.popleft()
-            for succ in sorted(self._succ.get(node, ())):
+            for succ in self._succ.get(node, ()):
                 if succ == start:
                     path = [succ, node]
                     while path[-1] != start:
@@ -272,7 +308,3 @@ class ImportGraph:
             for b in self._succ.get(a, ())
             if b in nodes and order[b] < order[a]
         )
-
-
-def _order(imp: Import) -> tuple[str, str, str, int, int, str]:
-    return (imp.importer, imp.imported, imp.path, imp.line, imp.column, imp.kind.value)

@@ -87,10 +87,29 @@ _EXCEPT = re.compile(
 )
 _OPTIONAL_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 # ``__import__(`` and its first argument, when that starts with a name: not a string literal
-_DUNDER_CALL = re.compile(
-    r"__import__[ ]*\([ ]*(?:(?P<name>[A-Za-z_][A-Za-z0-9_]*)[ ]*(?P<after>==|[='\"])?)?"
+# the call after ``__import__``/``import_module``, if any, and how its first argument starts
+_DYNAMIC_CALL = re.compile(
+    r"[ ]*\([ ]*(?:(?P<name>[A-Za-z_][A-Za-z0-9_]*)[ ]*(?P<after>==|[='\"])?)?"
 )
 _IDENTIFIER_END = re.compile(r"\w")
+# a plain import statement on one line at the start of a line (after a newline)
+_PLAIN_DOTTED = rf"{_NAME}(?:\.{_NAME})*"
+_PLAIN_AS = rf"(?:[ ]+as[ ]+{_NAME})?"
+_SIMPLE = re.compile(
+    rf"\n(?:from[ ]+(?P<dots>\.*)(?P<module>{_PLAIN_DOTTED})?[ ]+(?P<from_kw>)import[ ]+"
+    rf"(?P<names>{_NAME}{_PLAIN_AS}(?:[ ]*,[ ]*{_NAME}{_PLAIN_AS})*)"
+    rf"|import[ ]+(?P<modules>{_PLAIN_DOTTED}{_PLAIN_AS}(?:[ ]*,[ ]*{_PLAIN_DOTTED}{_PLAIN_AS})*))"
+    r"[ ]*(?=\n|\#|\Z)"
+)
+
+
+def _first(entry: tuple[int, str, str | None, int]) -> int:
+    return entry[0]
+
+
+def _names(listed: str) -> list[str]:
+    """The sorted names of a plain comma-separated list (``a as b`` names ``a``)."""
+    return sorted(name.split()[0] for name in listed.split(","))
 
 
 class Unusual(Exception):
@@ -116,8 +135,6 @@ def scan_imports(text: str) -> tuple[RawImport, ...] | None:
         text = text.replace("\r\n", "\n")
         if "\r" in text:
             return None
-    if "import_module" in text and "importlib" in text:
-        return None  # dynamic imports are expressions: the parser finds them
     try:
         return _Scanner(text).run()
     except Unusual:
@@ -131,7 +148,6 @@ class _Scanner:
         self.string_ends: list[int] = []
         self.header_at: dict[int, _Header] = {}  # by line start
         self.parents: dict[tuple[int, int], _Header] = {}  # (line start, indent) -> header
-        self.line, self.line_pos = 1, 0  # line number of the last position counted
         # characters the backward searches and line reads may visit: a file that would need
         # more (quadratic cases, such as thousands of one-line imports hidden in strings on one
         # line) goes to the parser, which is linear
@@ -143,18 +159,55 @@ class _Scanner:
         text = self.text
         self._find_triple_strings()
         if "__import__" in text:
-            self._check_dunder_imports()
+            self._check_dynamic_calls("__import__")
+        if "import_module" in text and "importlib" in text:  # else it is not importlib's
+            self._check_dynamic_calls("import_module")
         found: list[tuple[int, str, str | None, int]] = []  # position, module, name, level
+        done = self._simple_statements(found)
         position = text.find("import")
         while position >= 0:
-            if self._is_keyword(position):
+            end = done.get(position)
+            if end is not None:
+                position = end
+            elif self._is_keyword(position):
                 position = self._statement(position, found)
             position = text.find("import", position + 1)
+        found.sort(key=_first)  # stable: a statement's names stay sorted
         # in the order of ``RawImport``: by position, then (within a statement) by name
-        return tuple(
-            RawImport(*self._where(pos), module, name, level, self._kind(pos))
-            for pos, module, name, level in found
-        )
+        imports = []
+        line, counted, last, kind = 1, 0, -1, ImportKind.TOP_LEVEL
+        for position, module, name, level in found:
+            if position != last:  # the first name of a statement: where, and which kind
+                line += text.count("\n", counted, position)
+                counted = last = position
+                line_start = text.rfind("\n", 0, position) + 1
+                column = position - line_start + 1
+                kind = self._kind(line_start, column - 1) if column > 1 else ImportKind.TOP_LEVEL
+            imports.append(RawImport(line, column, module, name, level, kind))
+        return tuple(imports)
+
+    def _simple_statements(self, found: list[tuple[int, str, str | None, int]]) -> dict[int, int]:
+        """Record the plain one-line import statements at the start of a line (most imports of
+        most files) in one regular expression pass; return their ``import`` keywords' positions
+        mapped to where the statements end, for the general loop to skip."""
+        text = self.text
+        done: dict[int, int] = {}
+        for match in _SIMPLE.finditer("\n" + text):
+            start = match.start()  # the newline before, in "\n" + text: the line start in text
+            if self._string_around(start) is not None or text.endswith("\\\n", 0, start):
+                continue  # inside a string, or continuing a line: the general loop decides
+            if match["names"] is not None:
+                level, module = len(match["dots"]), match["module"] or ""
+                if module == "importlib" and not level and " as " in match["names"]:
+                    continue  # maybe import_module under another name: the general loop decides
+                found.extend((start, module, name, level) for name in _names(match["names"]))
+                done[match.start("from_kw") - 1] = match.end() - 1
+            else:
+                if "importlib" in match["modules"] and " as " in match["modules"]:
+                    continue
+                found.extend((start, module, None, 0) for module in _names(match["modules"]))
+                done[start] = match.end() - 1
+        return done
 
     # -- strings -----------------------------------------------------------------------------
 
@@ -221,20 +274,26 @@ class _Scanner:
                 raise Unusual("an f-string that may nest quotes")
         return None
 
-    def _check_dunder_imports(self) -> None:
-        """Hand over a file with an ``__import__(...)`` call that may import: one whose first
-        argument does not start with a name (a string literal, ``name=...``, parentheses).
-        Calls such as ``__import__(module_name)`` import nothing static; ``x.__import__`` is
-        not the builtin."""
+    def _check_dynamic_calls(self, word: str) -> None:
+        """Hand over a file with a call of ``word`` (``__import__`` or ``import_module``) that
+        may import: one whose first argument does not start with a name (a string literal,
+        ``name=...``, parentheses). ``import_module(path)`` or ``__import__(name)`` import
+        nothing static (the parser would not record them either); ``x.__import__`` is not the
+        builtin, while ``importlib.import_module`` is the function."""
         text = self.text
-        position = text.find("__import__")
+        position = text.find(word)
         while position >= 0:
             before = text[position - 1] if position else " "
-            in_code = not (before.isalnum() or before in "_.") and self._is_code(position)
-            call = _DUNDER_CALL.match(text, position) if in_code else None
+            dotted = before == "." and word == "__import__"
+            word_start = not (before.isalnum() or before == "_" or dotted)
+            end = position + len(word)
+            word_end = not (text[end : end + 1].isalnum() or text[end : end + 1] == "_")
+            call = None
+            if word_start and word_end and self._is_code(position):
+                call = _DYNAMIC_CALL.match(text, end)
             if call is not None and (call["name"] is None or call["after"] in ("=", "'", '"')):
-                raise Unusual("a call of __import__ that may import")
-            position = text.find("__import__", position + 10)
+                raise Unusual(f"a call of {word} that may import")
+            position = text.find(word, end)
 
     def _is_code(self, position: int) -> bool:
         """Whether ``position`` is in code: not in a string or a comment."""
@@ -286,8 +345,10 @@ class _Scanner:
             if match is None:
                 raise Unusual("an import statement that does not parse")
             listed = match[1].replace("\\\n", " ")
-            modules = sorted(_WS_RUN.sub("", alias[1]) for alias in _ALIAS.finditer(listed))
-            found.extend((start, module, None, 0) for module in modules)
+            aliases = [(_WS_RUN.sub("", alias[1]), alias[0]) for alias in _ALIAS.finditer(listed)]
+            if any(module == "importlib" and " " in full for module, full in aliases):
+                raise Unusual("importlib under another name")  # its calls need the parser
+            found.extend((start, module, None, 0) for module, _ in sorted(aliases))
             return match.end()
         if _FROM_HEAD.fullmatch(prefix) is None:
             raise Unusual("an import sharing its line with another statement")
@@ -304,21 +365,20 @@ class _Scanner:
                 listed = match.group("names").replace("\\\n", " ")
             elif _PAREN_NAMES.fullmatch(listed := _COMMENT.sub("", listed)) is None:
                 raise Unusual("names in parentheses")
+            written = {alias[1]: alias[0] for alias in _ALIAS.finditer(listed)}
+            if (module, level) == ("importlib", 0) and " " in written.get("import_module", ""):
+                raise Unusual("import_module under another name")
             names = sorted(alias[1] for alias in _ALIAS.finditer(listed))
+        if (module, level, names) == ("importlib", 0, ["*"]):
+            raise Unusual("import_module from a star import")
         found.extend((start, module, name, level) for name in names)
         return match.end()
 
-    def _where(self, position: int) -> tuple[int, int]:
-        """1-based line and column of ``position`` (positions come in increasing order)."""
-        self.line += self.text.count("\n", self.line_pos, position)
-        self.line_pos = position
-        return self.line, position - self.text.rfind("\n", 0, position)
-
     # -- blocks ----------------------------------------------------------------------------
 
-    def _kind(self, position: int) -> ImportKind:
-        line_start = self.text.rfind("\n", 0, position) + 1
-        indent = position - line_start
+    def _kind(self, line_start: int, indent: int) -> ImportKind:
+        """The kind of an import statement indented by ``indent`` on the line at
+        ``line_start``, from the blocks around it."""
         kinds: set[ImportKind | None] = set()
         while indent:
             header = self._enclosing(line_start, indent)

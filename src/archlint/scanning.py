@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 UNREADABLE = "ARC001"
-PARALLEL_THRESHOLD = 200  # more files than this to scan: use worker processes
+# More files than this to scan: use worker processes. Starting them costs ~0.1 s, about what
+# the lexical scanner needs for 1,000 files (Django, 885 files, is as fast in one process).
+PARALLEL_THRESHOLD = 1000
 WORKERS_VARIABLE = "ARCHLINT_WORKERS"  # forces the number of workers (1: scan in-process)
 CRASHED = "the parser crashed on this file (its worker process died); file skipped"
 
@@ -79,7 +81,7 @@ def scan_files(
                 continue
             scans[source.module] = outcome.scan
             if cache and outcome.stamp is not None and outcome.digest:
-                cache.record(source.path, outcome.stamp, outcome.digest)
+                cache.record(source.path, outcome.stamp, outcome.digest, outcome.scan)
     if cache:
         cache.save()
         for message in cache.warnings():

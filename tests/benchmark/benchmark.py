@@ -156,7 +156,7 @@ class Cell:
 
     target: str
     tool: str
-    mode: str  # "cold" or "warm"
+    mode: str  # "cold", "warm" or "changed" (one module edited before each run)
     walls: list[float] = field(default_factory=list)
     rss_mib: list[float] = field(default_factory=list)
     pss_mib: list[float] = field(default_factory=list)
@@ -503,7 +503,7 @@ def tool_command(tools: Tools, tool: str, mode: str, target: Target, cache: Path
     base = tools.commands[tool]
     if tool == "archlint":
         flags = ["--no-cache"] if mode == "cold" and tools.archlint_cache else []
-        if mode == "warm" and tools.archlint_cache_dir:
+        if mode != "cold" and tools.archlint_cache_dir:
             flags = ["--cache-dir", str(cache / "archlint")]
         return [*base, "check", *flags, "."]
     if tool == "import-linter":
@@ -603,8 +603,10 @@ def bench_target(
     warm_up_files(target)
     cache = workdir / "caches" / target.name
     logs = workdir / "logs" / target.name
-    modes = ["cold", "warm"]
+    modes = ["cold", "warm", "changed"]
     cells: list[Cell] = []
+    edited = changed_file(target)
+    original = edited.read_bytes()
     for mode in modes:
         active = [t for t in selected if warm_mode_exists(t, tools) or mode == "cold"]
         if mode == "warm":
@@ -622,6 +624,8 @@ def bench_target(
                     continue
                 if tool == "tach":
                     clear(target.root / ".tach")
+                if mode == "changed":  # a new edit before every run: the file is always new
+                    edited.write_bytes(original + f"\n# benchmark edit {tool} {run}\n".encode())
                 command = tool_command(tools, tool, mode, target, cache)
                 load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
                 outcome = measure(command, target.root, logs / f"{tool}-{mode}-{run}")
@@ -642,7 +646,8 @@ def bench_target(
                     cell.note = f"{runs}: the first took over {args.slow_seconds:g} s"
                     log(f"{target.name}: {tool} {mode} is slow; {args.slow_runs} runs only")
         cells += row.values()
-    cold, warm = (logs / f"archlint-{mode}-0" / "stdout.txt" for mode in modes)
+        edited.write_bytes(original)
+    cold, warm = (logs / f"archlint-{mode}-0" / "stdout.txt" for mode in ("cold", "warm"))
     # the cache must not change the report
     ran = "archlint" in selected and tools.archlint_cache and cold.exists() and warm.exists()
     if ran and cold.read_bytes() != warm.read_bytes():
@@ -652,6 +657,12 @@ def bench_target(
     if len({frozenset(v) for v in verdicts.values()}) > 1:
         log(f"{target.name}: note: the tools' exit codes differ: {verdicts}")
     return cells
+
+
+def changed_file(target: Target) -> Path:
+    """The module edited before each run of the "changed" mode: the middle one by path."""
+    files = sorted(target.root.rglob("*.py"))
+    return files[len(files) // 2]
 
 
 def warm_mode_exists(tool: str, tools: Tools) -> bool:
@@ -700,7 +711,7 @@ def table(cells: Sequence[Cell], targets: Sequence[Target]) -> str:
     ]
     found = {(c.target, c.tool, c.mode): c for c in cells if c.walls}
     for target in dict.fromkeys(c.target for c in cells):
-        for mode in ("cold", "warm"):
+        for mode in ("cold", "warm", "changed"):
             mine = found.get((target, "archlint", mode))
             if mine is None:
                 continue
@@ -719,7 +730,8 @@ def table(cells: Sequence[Cell], targets: Sequence[Target]) -> str:
             )
     if len(ratios) > 1:
         text += (
-            "\nRatios of median wall times (tach has one mode: its cold time is used for both)"
+            "\nRatios of median wall times (tach has one mode: its cold time is used for all;"
+            ' "changed" edits one module before each run, caches warm)'
             " and of peak memory (tree MiB where sampled):\n\n"
         )
         text += markdown(ratios)

@@ -146,6 +146,38 @@ def test_second_run_reads_nothing_but_the_cache(
     assert (cache.fast_hits, cache.content_hits) == (4, 0)
 
 
+def test_a_warm_run_reads_the_scans_packed_in_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = make_project(tmp_path)
+    expected = reference(tmp_path, files)
+    run(tmp_path, files, started=time.time_ns() + LATER)
+    for entry in scan_entries(tmp_path):
+        entry.unlink()  # only the index is left: it carries the scans
+    no_parsing(monkeypatch)
+    scans, cache = run(tmp_path, files, started=time.time_ns() + LATER)
+    assert scans == expected
+    assert (cache.fast_hits, cache.content_hits) == (4, 0)
+
+
+def test_a_broken_packed_scan_is_read_from_its_entry_and_repacked(tmp_path: Path) -> None:
+    files = make_project(tmp_path)
+    expected = reference(tmp_path, files)
+    _, cache = run(tmp_path, files, started=time.time_ns() + LATER)
+    index = json.loads(cache.index_path.read_bytes())
+    digest = sorted(index["scans"])[0]
+    index["scans"][digest] = {"lines": "many"}
+    cache.index_path.write_text(json.dumps(index), encoding="utf-8")
+    warnings: list[str] = []
+    scans, _ = run(tmp_path, files, started=time.time_ns() + LATER, warnings=warnings)
+    assert scans == expected
+    assert warnings == [f"ignored 1 unreadable entry in the cache {cache.directory}; rebuilt"]
+    assert json.loads(cache.index_path.read_bytes())["scans"][digest]["lines"] != "many"
+    again: list[str] = []
+    assert run(tmp_path, files, started=time.time_ns() + LATER, warnings=again)[0] == expected
+    assert again == []
+
+
 def test_fresh_files_are_found_by_content_until_they_are_old_enough(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -34,4 +34,4 @@ def _violation(v: Violation, prefix: str) -> Violation:
 
 
 def _link(link: Import, prefix: str) -> Import:
-    return replace(link, path=join(prefix, link.path))
+    return link._replace(path=join(prefix, link.path))

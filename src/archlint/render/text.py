@@ -10,9 +10,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
-from rich.console import Console
-from rich.text import Text
-
 from archlint.model import Report, Severity, Violation
 
 Piece = tuple[str, str]  # (text, rich style; "" for none)
@@ -23,6 +20,9 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
     lines = list(_lines(report))
     if not color:
         return "".join("".join(text for text, _ in line) + "\n" for line in lines)
+    from rich.console import Console  # deferred: plain output does not need rich (~20 ms)
+    from rich.text import Text
+
     buffer = io.StringIO()
     console = Console(
         file=buffer,

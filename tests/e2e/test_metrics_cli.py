@@ -1,0 +1,122 @@
+"""``archlint metrics`` end to end: exact tables, JSON and CSV, and its usage errors."""
+
+from __future__ import annotations
+
+import json
+from xml.etree import ElementTree
+
+from tests.e2e.conftest import Project, Run
+
+SHOP = {
+    "pyproject.toml": "[tool.archlint]\n",
+    "src/shop/__init__.py": "",
+    "src/shop/api/__init__.py": "",
+    "src/shop/api/views.py": "from shop.core import models\nimport requests\n",
+    "src/shop/core/__init__.py": "",
+    "src/shop/core/models.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+    "    from shop.api import views\n",
+    "src/shop/core/rules.py": "from shop.core import models\nfrom shop.api import views\n",
+}
+
+
+def test_table_by_module(project: Project, run: Run) -> None:
+    project(SHOP)
+    result = run("metrics")
+    assert result.code == 0, result.err
+    # visibility, each module seeing itself: rules 3 (models, views), views 2, the others 1
+    assert result.out == (
+        "unit              modules  lines  fan-in  fan-out  instability  cycle\n"
+        "shop                    1      0       0        0            -      -\n"
+        "shop.api                1      0       0        0            -      -\n"
+        "shop.api.views          1      2       1        1         0.50      -\n"
+        "shop.core               1      0       0        0            -      -\n"
+        "shop.core.models        1      3       2        0         0.00      -\n"
+        "shop.core.rules         1      2       0        2         1.00      -\n"
+        "\n"
+        "6 module units, 6 modules, 3 imports, 3 dependencies between units "
+        "(kinds: dynamic, function, optional, top-level)\n"
+        "cyclic groups: 0, largest: 0 units\n"
+        "propagation cost: 25.0 %, depth: 2\n"
+    )
+
+
+def test_json_by_package_with_type_checking_imports(project: Project, run: Run) -> None:
+    project(SHOP)
+    result = run(
+        "metrics", "--level", "package", "--format", "json", "--kinds", "top-level,type-checking"
+    )
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["level"] == "package" and data["depth"] == 2
+    assert data["kinds"] == ["top-level", "type-checking"]
+    units = {
+        u["name"]: (u["fan_in"], u["fan_out"], u["cycle"], u["cycle_size"]) for u in data["units"]
+    }
+    # models -> views (type-checking) and views -> models: shop.api and shop.core form a cycle
+    assert units == {"shop": (0, 0, None, 0), "shop.api": (1, 1, 1, 2), "shop.core": (1, 1, 1, 2)}
+    assert data["system"]["cyclic_groups"] == 1
+    assert data["system"]["propagation_cost"] == round(5 / 9, 4)
+
+
+def test_csv(project: Project, run: Run) -> None:
+    project(SHOP)
+    result = run("metrics", "--format", "csv", "--level", "package", "--depth", "1")
+    assert result.code == 0, result.err
+    assert result.out == (
+        "unit,modules,lines,fan-in,fan-out,instability,cycle,cycle_size\nshop,6,7,0,0,,,0\n"
+    )
+
+
+def test_usage_errors_exit_2(project: Project, run: Run) -> None:
+    project(SHOP)
+    bad_kind = run("metrics", "--kinds", "top-level,functon")
+    assert bad_kind.code == 2
+    assert (
+        "unknown import kind 'functon'" in bad_kind.err
+        and "did you mean 'function'?" in bad_kind.err
+    )
+    assert run("metrics", "--level", "package", "--depth", "0").code == 2
+    assert run("metrics", "--level", "service").code == 2
+
+
+def test_plot_writes_a_standalone_matrix(project: Project, run: Run) -> None:
+    root = project(SHOP)
+    result = run("metrics", "--kinds", "top-level,type-checking", "--plot", "dsm.svg")
+    assert result.code == 0, result.err
+    assert "wrote the dependency structure matrix to dsm.svg" in result.err
+    svg = (root / "dsm.svg").read_text(encoding="utf-8")
+    document = ElementTree.fromstring(svg)  # well-formed, standalone
+    assert document.tag == "{http://www.w3.org/2000/svg}svg"
+    assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")  # no network
+    labels = [t.text for t in document.iter("{http://www.w3.org/2000/svg}text")]
+    # highest first: rules imports both; the views <-> models cycle stays together
+    assert labels[2:14:2] == [
+        "1 shop.core.rules",
+        "2 shop",
+        "3 shop.api",
+        "4 shop.api.views",
+        "5 shop.core.models",
+        "6 shop.core",
+    ]
+    cells = [
+        r
+        for r in document.iter("{http://www.w3.org/2000/svg}rect")
+        if r.find("{*}title") is not None
+    ]
+    red = [r.find("{*}title").text for r in cells if r.get("fill") == "#c0392b"]  # type: ignore[union-attr]
+    assert red == ["shop.core.models imports shop.api.views: 1"]
+    run("metrics", "--kinds", "top-level,type-checking", "--plot", "again.svg")
+    assert (root / "again.svg").read_text(encoding="utf-8") == svg  # deterministic
+
+
+def test_plot_errors_exit_2(project: Project, run: Run) -> None:
+    root = project({**SHOP, **{f"src/shop/many/m{i}.py": "" for i in range(300)}})
+    result = run("metrics", "--plot", "dsm.svg")
+    assert result.code == 2
+    assert (
+        "units are too many for a readable matrix (at most 300); use --level package" in result.err
+    )
+    assert not (root / "dsm.svg").exists()
+    assert run("metrics", "--level", "package", "--plot", "dsm.svg").code == 0
+    missing = run("metrics", "--level", "package", "--plot", "no/such/dir/dsm.svg")
+    assert missing.code == 2 and "cannot write no/such/dir/dsm.svg" in missing.err
