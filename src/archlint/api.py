@@ -54,12 +54,15 @@ def analyse(
     cache: bool = True,
     cache_dir: str | Path | None = None,
     warn: Log | None = None,
+    contract_facts: bool = False,
 ) -> Analysis:
     """Find the project, read its configuration, scan every file and build the graph.
 
     Scans are cached in ``cache_dir`` (relative to the current directory; default
     ``.archlint_cache`` in the project root) unless ``cache`` is false. Problems with the cache
     never change the result: they are reported to ``warn`` (default: ``log``).
+    ``contract_facts``: also gather what external, banned-api and dependencies contracts need
+    beyond the graph (only ``check`` needs them; banned names may mean parsing with libcst).
     """
     started_ns = time.time_ns()  # before any file is read: see ScanCache.record
     root = find_root(Path(path))
@@ -79,12 +82,13 @@ def analyse(
     scans, diagnostics = scan_files(root, layout.files, scan_cache, log, warn)
     graph, resolution = resolve(layout, scans)
     diagnostics.extend(resolution)
-    needed = any(contract.type == "external" for contract in config.contracts)
+    contracts = config.contracts if contract_facts else ()
+    needed = any(contract.type == "external" for contract in contracts)
     externals = external_imports(layout, scans) if needed else ()
-    banned = [c for c in config.contracts if isinstance(c, BannedApiContract)]
+    banned = [c for c in contracts if isinstance(c, BannedApiContract)]
     uses = scan_banned(root, layout.files, banned)
     members: tuple[ProjectDependencies, ...] = ()
-    if any(isinstance(c, DependenciesContract) for c in config.contracts):
+    if any(isinstance(c, DependenciesContract) for c in contracts):
         members = member_projects(root, layout.files)
     lines = {module: scan.lines for module, scan in scans.items()}
     return Analysis(
@@ -110,7 +114,7 @@ def check(
 ) -> Report:
     """Check the architecture of the project at ``path`` (or its nearest configured parent).
     ``cache``, ``cache_dir`` and ``warn`` are those of ``analyse``."""
-    analysis = analyse(path, log, cache=cache, cache_dir=cache_dir, warn=warn)
+    analysis = analyse(path, log, cache=cache, cache_dir=cache_dir, warn=warn, contract_facts=True)
     results, diagnostics = check_contracts(
         analysis.graph,
         analysis.config,

@@ -71,9 +71,9 @@ def test_kept_when_only_allowed_modules_use_the_names(project: Project, run: Run
     assert (result.code, result.out, result.err) == (0, "", "")
 
 
-def _imported_modules(root: Path) -> list[str]:
+def _imported_modules(root: Path, command: str = "check") -> list[str]:
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "archlint", "check", "--no-cache"],
+        [sys.executable, "-X", "importtime", "-m", "archlint", command, "--no-cache"],
         cwd=root,
         capture_output=True,
         text=True,
@@ -98,6 +98,7 @@ def test_libcst_runs_only_on_files_that_mention_a_banned_name(project: Project) 
     assert "libcst" not in imported
     (root / "src/shop/domain/orders.py").write_text("import pickle\nx = pickle.loads(b'')\n")
     assert "archlint.qualified_names" in _imported_modules(root)
+    assert "archlint.qualified_names" not in _imported_modules(root, "graph")  # check only
 
 
 @pytest.mark.parametrize(
