@@ -45,6 +45,7 @@ class Analysis:
     name_uses: Mapping[str, tuple[NameUse, ...]] = field(default_factory=dict)  # banned names
     member_projects: tuple[ProjectDependencies, ...] = ()  # monorepo members' pyproject.toml
     lines: Mapping[str, int] = field(default_factory=dict)  # lines of each scanned module
+    classes: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # (classes, abstract)
 
 
 def analyse(
@@ -91,6 +92,7 @@ def analyse(
     if any(isinstance(c, DependenciesContract) for c in contracts):
         members = member_projects(root, layout.files)
     lines = {module: scan.lines for module, scan in scans.items()}
+    classes = {module: (scan.classes, scan.abstract_classes) for module, scan in scans.items()}
     return Analysis(
         root,
         config,
@@ -101,6 +103,7 @@ def analyse(
         uses,
         members,
         lines,
+        classes,
     )
 
 

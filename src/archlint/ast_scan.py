@@ -31,6 +31,44 @@ def scan_tree(tree: ast.Module, text: str) -> tuple[RawImport, ...]:
     return tuple(sorted(visitor.imports))
 
 
+ABSTRACT_BASES = frozenset({"ABC", "Protocol"})
+ABSTRACT_DECORATORS = frozenset(
+    {"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"}
+)
+
+
+def count_classes(tree: ast.Module) -> tuple[int, int]:
+    """(class statements, abstract ones) anywhere in ``tree``; see ``FileScan``."""
+    classes = abstract = 0
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            classes += 1
+            abstract += _is_abstract(node)
+    return classes, abstract
+
+
+def _last(node: ast.expr) -> str:
+    """The last name of a dotted name (``Protocol[T]`` counts as ``Protocol``), else ""."""
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    return (_dotted(node) or "").rpartition(".")[2]
+
+
+def _is_abstract(node: ast.ClassDef) -> bool:
+    if any(_last(base) in ABSTRACT_BASES for base in node.bases):
+        return True
+    if any(k.arg == "metaclass" and _last(k.value) == "ABCMeta" for k in node.keywords):
+        return True
+    return any(
+        isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and any(
+            not isinstance(d, ast.Subscript) and _last(d) in ABSTRACT_DECORATORS
+            for d in statement.decorator_list
+        )
+        for statement in node.body
+    )
+
+
 def _dotted(node: ast.expr) -> str | None:
     parts: list[str] = []
     while isinstance(node, ast.Attribute):

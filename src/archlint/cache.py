@@ -40,7 +40,7 @@ from archlint.model import FileScan, ImportKind, RawImport, ScanError
 DEFAULT_DIRECTORY = ".archlint_cache"
 # Bump when the entry format changes. (Any change to archlint's source, parse.py included,
 # already gives a new namespace: see _namespace.)
-FORMAT = 1
+FORMAT = 2  # 2: class counts
 # A stamp is recorded only if mtime and ctime are older than the run's start minus this margin:
 # more than the coarsest timestamp granularity in use (2 s on FAT) and the kernel's coarse clock.
 RACY_MARGIN_NS = 3_000_000_000
@@ -75,6 +75,7 @@ def encode_scan(scan: FileScan) -> dict[str, object]:
         "lines": scan.lines,
         "imports": imports,
         "error": None if error is None else [error.line, error.column, error.message],
+        "classes": [scan.classes, scan.abstract_classes],
     }
 
 
@@ -84,6 +85,9 @@ def decode_scan(data: object) -> FileScan | None:
         return None
     lines, items, error = data.get("lines"), data.get("imports"), data.get("error")
     if type(lines) is not int or type(items) is not list:
+        return None
+    classes = data.get("classes")
+    if type(classes) is not list or len(classes) != 2 or any(type(n) is not int for n in classes):
         return None
     imports = []
     for item in items:
@@ -102,13 +106,13 @@ def decode_scan(data: object) -> FileScan | None:
             return None
         imports.append(RawImport(line, column, module, name, level, _KINDS[kind]))
     if error is None:
-        return FileScan(tuple(imports), lines)
+        return FileScan(tuple(imports), lines, None, classes[0], classes[1])
     if type(error) is not list or len(error) != 3:
         return None
     line, column, message = error
     if type(line) is not int or type(column) is not int or type(message) is not str:
         return None
-    return FileScan(tuple(imports), lines, ScanError(line, column, message))
+    return FileScan(tuple(imports), lines, ScanError(line, column, message), *classes)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -259,7 +259,7 @@ def metrics(
         from archlint.render import metrics as render
 
         analysis = analyse(path, cache=not no_cache, cache_dir=cache_dir, warn=_warn)
-        result = measure(analysis.graph, analysis.lines, level, depth, kinds)
+        result = measure(analysis.graph, analysis.lines, level, depth, kinds, analysis.classes)
         if plot:
             from archlint.cache import write_atomic
             from archlint.render.svg import render_dsm

@@ -103,6 +103,38 @@ _SIMPLE = re.compile(
 )
 
 
+_CLASS_LINE = re.compile(r"\n([ \t\f]*)class\b")
+_CLASS_HEAD = re.compile(rf"class{_WS}+{_NAME}{_WS}*")
+_ABSTRACT_DECORATOR = re.compile(
+    rf"\n([ ]*)@[ ]*(?:{_NAME}[ ]*\.[ ]*)*(?:abstractmethod|abstractproperty"
+    rf"|abstractclassmethod|abstractstaticmethod)[ ]*(?:\#[^\n]*)?(?=\n|\Z)"
+)
+_KEYWORD_ARGUMENT = re.compile(rf"({_NAME})\s*=(?!=)\s*")
+_LAST_NAME = re.compile(rf"(?:{_NAME}\s*\.\s*)*({_NAME})\s*(?:\[.*\])?", re.DOTALL)
+ABSTRACT_BASES = frozenset({"ABC", "Protocol"})
+
+
+def _last_name(expression: str) -> str:
+    """The last name of a dotted name, subscript dropped (``typing.Protocol[T]``), else ""."""
+    match = _LAST_NAME.fullmatch(expression.strip())
+    return match[1] if match is not None else ""
+
+
+def _split_arguments(listed: str) -> list[str]:
+    """The comma-separated arguments of a call, split at the outer level only."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(listed):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(listed[start:index])
+            start = index + 1
+    parts.append(listed[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
 def _first(entry: tuple[int, str, str | None, int]) -> int:
     return entry[0]
 
@@ -128,17 +160,26 @@ class _Header:
     kind_known: bool = False
 
 
-def scan_imports(text: str) -> tuple[RawImport, ...] | None:
-    """Every import statement of ``text``, sorted by position; ``None`` when the file must go to
-    the parser (see the module docstring)."""
+def scan_lexically(text: str) -> tuple[tuple[RawImport, ...], int, int] | None:
+    """Every import statement of ``text``, sorted by position, then the numbers of classes and
+    abstract classes (see ``FileScan``); ``None`` when the file must go to the parser (see the
+    module docstring)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n")
         if "\r" in text:
             return None
     try:
-        return _Scanner(text).run()
+        scanner = _Scanner(text)
+        imports = scanner.run()
+        return (imports, *scanner.classes())
     except Unusual:
         return None
+
+
+def scan_imports(text: str) -> tuple[RawImport, ...] | None:
+    """The imports of ``scan_lexically``."""
+    found = scan_lexically(text)
+    return None if found is None else found[0]
 
 
 class _Scanner:
@@ -208,6 +249,84 @@ class _Scanner:
                 found.extend((start, module, None, 0) for module in _names(match["modules"]))
                 done[start] = match.end() - 1
         return done
+
+    # -- classes -------------------------------------------------------------------------------
+
+    def classes(self) -> tuple[int, int]:
+        """(class statements, abstract ones), by the rules of ``FileScan`` (run after ``run``:
+        it needs the string spans)."""
+        text = self.text
+        if "class" not in text:
+            return 0, 0
+        abstract: set[int] = set()  # line starts of the abstract classes
+        count = 0
+        markers = "ABC" in text or "Protocol" in text
+        for match in _CLASS_LINE.finditer("\n" + text):
+            line_start, indent = match.start(), len(match[1])
+            if self._string_around(line_start) is not None:
+                continue
+            if match[1].strip(" ") or text.endswith("\\\n", 0, line_start):
+                raise Unusual("a class statement after a tab or a continuation")
+            count += 1
+            if markers and self._abstract_bases(self._header(line_start, indent)):
+                abstract.add(line_start)
+        if "abstract" in text:
+            for match in _ABSTRACT_DECORATOR.finditer("\n" + text):
+                line_start, indent = match.start(), len(match[1])
+                if not indent or self._string_around(line_start) is not None:
+                    continue
+                if not self._decorates_a_function(match.end() - 1, indent):
+                    continue
+                header = self._enclosing(line_start, indent)
+                if header.keyword == "class":
+                    abstract.add(header.line_start)
+        return count, len(abstract)
+
+    def _abstract_bases(self, header: _Header) -> bool:
+        """Whether a class header names an ``ABC`` or ``Protocol`` base or an ``ABCMeta``
+        metaclass (``ast``'s view: the last name of a dotted name, subscripts dropped)."""
+        self._header_end(header, block=False)
+        code = header.text or ""
+        match = _CLASS_HEAD.match(code)
+        if match is None:
+            raise Unusual("a class header this scanner cannot read")
+        listed = code[match.end() :]
+        if listed.startswith("["):
+            raise Unusual("a generic class (Python 3.12)")
+        if not listed.startswith("("):
+            return False
+        depth, end = 0, -1
+        for index, char in enumerate(listed):
+            depth += char in "([{"
+            depth -= char in ")]}"
+            if depth == 0:
+                end = index
+                break
+        arguments = listed[1:end]
+        if end < 0 or any(c in arguments for c in "'\"#\\"):
+            raise Unusual("class bases this scanner cannot read")
+        for argument in _split_arguments(arguments):
+            keyword = _KEYWORD_ARGUMENT.match(argument)
+            if keyword is not None:
+                value = argument[keyword.end() :]
+                if keyword[1] == "metaclass" and _last_name(value) == "ABCMeta":
+                    return True
+            elif not argument.startswith("*") and _last_name(argument) in ABSTRACT_BASES:
+                return True
+        return False
+
+    def _decorates_a_function(self, position: int, indent: int) -> bool:
+        """Whether the decorator line ending at ``position`` is followed (after more decorators,
+        blank lines or comments) by a ``def`` or ``async def`` at its indentation."""
+        found = self._line_after(position, indent)
+        while found is not None and found[1] == indent:
+            code = self.text[sum(found) : sum(found) + 6]
+            if code.startswith("@"):
+                end = self.text.find("\n", sum(found))
+                found = self._line_after(end if end >= 0 else len(self.text), indent)
+                continue
+            return code.startswith(("def ", "def\\", "async "))
+        return False
 
     # -- strings -----------------------------------------------------------------------------
 

@@ -29,9 +29,12 @@ _ERROR_AT = re.compile(r"error at (\d+):(\d+): ")
 _OPTIONAL_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 
-def scan_text(text: str, ast_error: SyntaxError | None) -> tuple[RawImport, ...] | ScanError:
-    """The imports of ``text`` by libcst, or why it cannot be parsed. ``ast_error`` is CPython's
-    SyntaxError for the same text, if any: it locates errors libcst cannot place."""
+def scan_text(
+    text: str, ast_error: SyntaxError | None
+) -> tuple[tuple[RawImport, ...], int, int] | ScanError:
+    """The imports of ``text`` by libcst, with its classes and abstract classes (see
+    ``FileScan``), or why it cannot be parsed. ``ast_error`` is CPython's SyntaxError for the
+    same text, if any: it locates errors libcst cannot place."""
     try:
         with _recursion_headroom():
             module = cst.parse_module(text)
@@ -43,7 +46,7 @@ def scan_text(text: str, ast_error: SyntaxError | None) -> tuple[RawImport, ...]
         return ScanError(1, 1, "nesting too deep to parse safely (recursion limit reached)")
     except Exception as exc:  # libcst is a native parser: never let it take down the run
         return ScanError(1, 1, f"cannot parse: {type(exc).__name__}: {exc}")
-    return tuple(sorted(visitor.imports))
+    return tuple(sorted(visitor.imports)), visitor.classes, visitor.abstract
 
 
 def _syntax_error(
@@ -104,6 +107,39 @@ def _literal(node: cst.BaseExpression) -> str | None:
     return None
 
 
+_ABSTRACT_BASES = frozenset({"ABC", "Protocol"})
+_ABSTRACT_DECORATORS = frozenset(
+    {"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"}
+)
+
+
+def _last(node: cst.BaseExpression) -> str:
+    """The last name of a dotted name (``Protocol[T]`` counts as ``Protocol``), else ""."""
+    if isinstance(node, cst.Subscript):
+        node = node.value
+    return (_dotted(node) or "").rpartition(".")[2]
+
+
+def _is_abstract(node: cst.ClassDef) -> bool:
+    for arg in node.bases:
+        if not arg.star and _last(arg.value) in _ABSTRACT_BASES:
+            return True
+    for arg in node.keywords:
+        metaclass = arg.keyword is not None and arg.keyword.value == "metaclass"
+        if metaclass and _last(arg.value) == "ABCMeta":
+            return True
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    return any(
+        isinstance(statement, cst.FunctionDef)
+        and any(
+            not isinstance(d.decorator, cst.Subscript)
+            and _last(d.decorator) in _ABSTRACT_DECORATORS
+            for d in statement.decorators
+        )
+        for statement in body
+    )
+
+
 def _is_type_checking(test: cst.BaseExpression) -> bool:
     if isinstance(test, cst.Attribute):
         return test.attr.value == "TYPE_CHECKING"
@@ -154,6 +190,11 @@ class _ImportVisitor(cst.CSTVisitor):
         self._active = dict.fromkeys(ImportKind, 0)
         self._importlib = {"importlib"}  # names bound to the importlib module
         self._import_module: set[str] = set()  # names bound to importlib.import_module
+        self.classes = self.abstract = 0
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.classes += 1
+        self.abstract += _is_abstract(node)
 
     def _add(self, node: cst.CSTNode, module: str, name: str | None, level: int) -> None:
         kind = ImportKind.DYNAMIC if isinstance(node, cst.Call) else ImportKind.TOP_LEVEL

@@ -30,6 +30,10 @@ class UnitMetrics:
     fan_in: int  # Ca: other units that import this one
     fan_out: int  # Ce: other units this one imports
     instability: float | None  # Ce / (Ca + Ce); None for a unit with neither
+    classes: int
+    abstract_classes: int
+    abstractness: float | None  # abstract classes / classes; None without classes
+    distance: float | None  # |A + I - 1|, from the main sequence; None without A or I
     cycle: int  # 1-based number of its cyclic group (largest first), 0 if in none
     cycle_size: int  # units in that group, 0 if in none
 
@@ -85,6 +89,7 @@ def measure(
     level: str = "module",
     depth: int | None = None,
     kinds: Collection[ImportKind] = DEFAULT_KINDS,
+    classes: Mapping[str, tuple[int, int]] | None = None,
 ) -> Metrics:
     """The metrics of the project's modules (externals do not count) grouped by ``level``."""
     view = graph.filtered(kinds)
@@ -94,11 +99,15 @@ def measure(
     names = units.modules
     members: dict[str, int] = dict.fromkeys(names, 0)
     sizes: dict[str, int] = dict.fromkeys(names, 0)
+    defined: dict[str, list[int]] = {name: [0, 0] for name in names}
     internal_imports = 0
     for name, unit in units_of.items():
         if unit is not None:
             members[unit] += 1
             sizes[unit] += lines.get(name, 0)
+            count, abstract = (classes or {}).get(name, (0, 0))
+            defined[unit][0] += count
+            defined[unit][1] += abstract
     for imp in view.imports():
         if units_of[imp.importer] is not None and units_of[imp.imported] is not None:
             internal_imports += 1
@@ -109,6 +118,12 @@ def measure(
         fan_in, fan_out = len(units.importers_of(name)), len(units.imported_by(name))
         total = fan_in + fan_out
         number = group_of.get(name, 0)
+        instability = fan_out / total if total else None
+        count, abstract = defined[name]
+        abstractness = abstract / count if count else None
+        distance = None
+        if abstractness is not None and instability is not None:
+            distance = abs(abstractness + instability - 1)
         rows.append(
             UnitMetrics(
                 name,
@@ -116,7 +131,11 @@ def measure(
                 sizes[name],
                 fan_in,
                 fan_out,
-                fan_out / total if total else None,
+                instability,
+                count,
+                abstract,
+                abstractness,
+                distance,
                 number,
                 len(groups[number - 1]) if number else 0,
             )

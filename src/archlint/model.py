@@ -80,6 +80,10 @@ class FileScan:
     imports: tuple[RawImport, ...] = ()
     lines: int = 0
     error: ScanError | None = None
+    # class statements, and those that are abstract: an ``ABC`` or ``Protocol`` base, an
+    # ``ABCMeta`` metaclass, or a method decorated ``abstractmethod`` in the class's own body
+    classes: int = 0
+    abstract_classes: int = 0
 
 
 @dataclass(frozen=True, slots=True, order=True)

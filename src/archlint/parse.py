@@ -14,8 +14,8 @@ import re
 import tokenize
 import warnings
 
-from archlint.ast_scan import scan_tree
-from archlint.lexical_scan import scan_imports
+from archlint.ast_scan import count_classes, scan_tree
+from archlint.lexical_scan import scan_lexically
 from archlint.model import FileScan, ScanError
 
 # Estimated libcst nesting beyond which a file is refused. Measured on libcst 1.9 (8 MiB stack):
@@ -64,14 +64,15 @@ def _scan(source: bytes, first: str) -> FileScan:
         return FileScan(error=text)
     lines = source.count(b"\n") + (1 if source and not source.endswith(b"\n") else 0)
     if first == "lexical":
-        imports = scan_imports(text)
-        if imports is not None:
-            return FileScan(imports=imports, lines=lines)
+        found = scan_lexically(text)
+        if found is not None:
+            return FileScan(found[0], lines, None, found[1], found[2])
     if first != "libcst":
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                return FileScan(imports=scan_tree(ast.parse(text), text), lines=lines)
+                tree = ast.parse(text)
+                return FileScan(scan_tree(tree, text), lines, None, *count_classes(tree))
         except (SyntaxError, RecursionError, MemoryError, ValueError):
             pass  # newer syntax, an error to locate, or a tree too deep: libcst decides
     problem, ast_error, _ = _check_depth(text)
@@ -82,7 +83,7 @@ def _scan(source: bytes, first: str) -> FileScan:
     result = scan_text(text, ast_error)
     if isinstance(result, ScanError):
         return FileScan(error=result)
-    return FileScan(imports=result, lines=lines)
+    return FileScan(result[0], lines, None, result[1], result[2])
 
 
 def _where(source: bytes, offset: int) -> tuple[int, int]:

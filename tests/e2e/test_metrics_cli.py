@@ -25,13 +25,13 @@ def test_table_by_module(project: Project, run: Run) -> None:
     assert result.code == 0, result.err
     # visibility, each module seeing itself: rules 3 (models, views), views 2, the others 1
     assert result.out == (
-        "unit              modules  lines  fan-in  fan-out  instability  cycle\n"
-        "shop                    1      0       0        0            -      -\n"
-        "shop.api                1      0       0        0            -      -\n"
-        "shop.api.views          1      2       1        1         0.50      -\n"
-        "shop.core               1      0       0        0            -      -\n"
-        "shop.core.models        1      3       2        0         0.00      -\n"
-        "shop.core.rules         1      2       0        2         1.00      -\n"
+        "unit              modules  lines  fan-in  fan-out  instability  classes  abstractness  distance  cycle\n"
+        "shop                    1      0       0        0            -        0             -         -      -\n"
+        "shop.api                1      0       0        0            -        0             -         -      -\n"
+        "shop.api.views          1      2       1        1         0.50        0             -         -      -\n"
+        "shop.core               1      0       0        0            -        0             -         -      -\n"
+        "shop.core.models        1      3       2        0         0.00        0             -         -      -\n"
+        "shop.core.rules         1      2       0        2         1.00        0             -         -      -\n"
         "\n"
         "6 module units, 6 modules, 3 imports, 3 dependencies between units "
         "(kinds: dynamic, function, optional, top-level)\n"
@@ -63,8 +63,31 @@ def test_csv(project: Project, run: Run) -> None:
     result = run("metrics", "--format", "csv", "--level", "package", "--depth", "1")
     assert result.code == 0, result.err
     assert result.out == (
-        "unit,modules,lines,fan-in,fan-out,instability,cycle,cycle_size\nshop,6,7,0,0,,,0\n"
+        "unit,modules,lines,fan-in,fan-out,instability,classes,abstractness,distance,cycle,"
+        "cycle_size\nshop,6,7,0,0,,0,,,,0\n"
     )
+
+
+def test_abstractness_and_distance(project: Project, run: Run) -> None:
+    files = {
+        **SHOP,
+        "src/shop/core/ports.py": "from abc import ABC, abstractmethod\n"
+        "from typing import Protocol\n\n\nclass Repository(ABC):\n    pass\n\n\n"
+        "class Clock(Protocol):\n    def now(self) -> int: ...\n\n\n"
+        "class Mailer:\n    @abstractmethod\n    def send(self) -> None: ...\n\n\n"
+        "class Plain:\n    pass\n",
+        "src/shop/api/views.py": "from shop.core import models, ports\n\n\nclass View:\n    pass\n",
+    }
+    project(files)
+    data = json.loads(run("metrics", "--level", "package", "--format", "json").out)
+    units = {u["name"]: u for u in data["units"]}
+    core, api = units["shop.core"], units["shop.api"]
+    # shop.core: 3 abstract of 4 classes; it imports shop.api (rules.py) and shop.api imports
+    # it: Ca = Ce = 1, I = 0.5, D = |0.75 + 0.5 - 1|
+    assert (core["classes"], core["abstract_classes"], core["abstractness"]) == (4, 3, 0.75)
+    assert (core["instability"], core["distance"]) == (0.5, 0.25)
+    # shop.api: one concrete class: A = 0, I = 0.5, D = |0 + 0.5 - 1|
+    assert (api["abstractness"], api["instability"], api["distance"]) == (0.0, 0.5, 0.5)
 
 
 def test_usage_errors_exit_2(project: Project, run: Run) -> None:

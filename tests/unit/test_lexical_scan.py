@@ -320,3 +320,48 @@ def test_typical_programs_are_read_without_a_parser() -> None:
     for text in sample:
         read += scan_imports(text) is not None
     assert read == len(sample)
+
+
+CLASS_SOURCES = [
+    "class A:\n    pass\n",
+    "import abc\nclass A(abc.ABC):\n    pass\nclass B(metaclass=abc.ABCMeta): pass\n",
+    "from typing import Protocol, Generic\nclass P(Protocol[T], Generic[T]):\n    x: int\n",
+    "class M(\n    Base,\n    metaclass=ABCMeta,\n):\n    pass\n",
+    "class C:\n    @abstractmethod\n    def f(self): ...\n    @property\n    @abc.abstractmethod\n    def g(self): ...\n",
+    "class D:\n    if x:\n        @abstractmethod\n        def f(self): ...\n    def g(self):\n        @abstractmethod\n        def h(): ...\n",
+    "class E:\n    @abstractmethod\n    class Inner: pass\n",
+    '"""class Doc(ABC): in a docstring"""\nclass F(ABC if x else object): pass\nclass G(*bases): pass\n',
+    "def f():\n    class Local(ABC):\n        pass\n    return Local\n",
+    "class H(Base, **options):\n    @abstractmethod  # why not\n    async def run(self): ...\n",
+]
+
+
+@pytest.mark.parametrize("source", CLASS_SOURCES)
+def test_classes_and_abstract_classes(source: str) -> None:
+    from archlint.ast_scan import count_classes
+    from archlint.lexical_scan import scan_lexically
+
+    found = scan_lexically(source)
+    assert found is not None
+    tree = ast.parse(source)
+    assert found[1:] == count_classes(tree)
+    data = source.encode()
+    assert scan(data) == scan_with_libcst(data)
+
+
+def test_abstract_class_counts_by_hand() -> None:
+    from archlint.lexical_scan import scan_lexically
+
+    counts = [(found or ((), -1, -1))[1:] for found in map(scan_lexically, CLASS_SOURCES)]
+    assert counts == [
+        (1, 0),
+        (2, 2),
+        (1, 1),
+        (1, 1),
+        (1, 1),
+        (1, 0),
+        (2, 0),
+        (2, 0),
+        (1, 1),
+        (1, 1),
+    ]

@@ -8,7 +8,18 @@ import json
 
 from archlint.metrics import Metrics, UnitMetrics
 
-COLUMNS = ("unit", "modules", "lines", "fan-in", "fan-out", "instability", "cycle")
+COLUMNS = (
+    "unit",
+    "modules",
+    "lines",
+    "fan-in",
+    "fan-out",
+    "instability",
+    "classes",
+    "abstractness",
+    "distance",
+    "cycle",
+)
 
 
 def render_table(metrics: Metrics) -> str:
@@ -48,6 +59,10 @@ def render_json(metrics: Metrics) -> str:
                 "fan_in": u.fan_in,
                 "fan_out": u.fan_out,
                 "instability": _round(u.instability),
+                "classes": u.classes,
+                "abstract_classes": u.abstract_classes,
+                "abstractness": _round(u.abstractness),
+                "distance": _round(u.distance),
                 "cycle": u.cycle or None,
                 "cycle_size": u.cycle_size,
             }
@@ -77,14 +92,19 @@ def render_csv(metrics: Metrics) -> str:
 
 
 def _cells(unit: UnitMetrics, blank: str = "-") -> list[str]:
-    instability = blank if unit.instability is None else f"{unit.instability:.2f}"
+    def number(value: float | None) -> str:
+        return blank if value is None else f"{value:.2f}"
+
     return [
         unit.name,
         str(unit.modules),
         str(unit.lines),
         str(unit.fan_in),
         str(unit.fan_out),
-        instability,
+        number(unit.instability),
+        str(unit.classes),
+        number(unit.abstractness),
+        number(unit.distance),
         str(unit.cycle) if unit.cycle else blank,
     ]
 
