@@ -8,13 +8,23 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archlint.banned_scan import scan_banned
 from archlint.cache import open_cache
+from archlint.component_map import ComponentMap, component_map
 from archlint.config import load_config
-from archlint.contracts import Config
-from archlint.distributions import import_names
-from archlint.engine import check_contracts
+from archlint.contracts import (
+    BannedApiContract,
+    ComponentsContract,
+    Config,
+    DependenciesContract,
+    ProjectDependencies,
+)
+from archlint.distributions import distributions_of, import_names
+from archlint.engine import check_contracts, contract_view
+from archlint.external_imports import external_imports
 from archlint.graph import ImportGraph
-from archlint.model import Diagnostic, Report
+from archlint.member_projects import member_projects
+from archlint.model import ArchlintError, Diagnostic, Import, NameUse, Report
 from archlint.project import Layout, discover, find_root
 from archlint.resolve import resolve
 from archlint.scanning import scan_files
@@ -31,6 +41,9 @@ class Analysis:
     layout: Layout
     graph: ImportGraph
     diagnostics: tuple[Diagnostic, ...]
+    external_imports: tuple[Import, ...] = ()  # full names, which the graph squashes
+    name_uses: Mapping[str, tuple[NameUse, ...]] = field(default_factory=dict)  # banned names
+    member_projects: tuple[ProjectDependencies, ...] = ()  # monorepo members' pyproject.toml
     lines: Mapping[str, int] = field(default_factory=dict)  # lines of each scanned module
     classes: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # (classes, abstract)
 
@@ -42,12 +55,15 @@ def analyse(
     cache: bool = True,
     cache_dir: str | Path | None = None,
     warn: Log | None = None,
+    contract_facts: bool = False,
 ) -> Analysis:
     """Find the project, read its configuration, scan every file and build the graph.
 
     Scans are cached in ``cache_dir`` (relative to the current directory; default
     ``.archlint_cache`` in the project root) unless ``cache`` is false. Problems with the cache
     never change the result: they are reported to ``warn`` (default: ``log``).
+    ``contract_facts``: also gather what external, banned-api and dependencies contracts need
+    beyond the graph (only ``check`` needs them; banned names may mean parsing with libcst).
     """
     started_ns = time.time_ns()  # before any file is read: see ScanCache.record
     root = find_root(Path(path))
@@ -67,9 +83,28 @@ def analyse(
     scans, diagnostics = scan_files(root, layout.files, scan_cache, log, warn)
     graph, resolution = resolve(layout, scans)
     diagnostics.extend(resolution)
+    contracts = config.contracts if contract_facts else ()
+    needed = any(contract.type == "external" for contract in contracts)
+    externals = external_imports(layout, scans) if needed else ()
+    banned = [c for c in contracts if isinstance(c, BannedApiContract)]
+    uses = scan_banned(root, layout.files, banned)
+    members: tuple[ProjectDependencies, ...] = ()
+    if any(isinstance(c, DependenciesContract) for c in contracts):
+        members = member_projects(root, layout.files)
     lines = {module: scan.lines for module, scan in scans.items()}
     classes = {module: (scan.classes, scan.abstract_classes) for module, scan in scans.items()}
-    return Analysis(root, config, layout, graph, tuple(sorted(set(diagnostics))), lines, classes)
+    return Analysis(
+        root,
+        config,
+        layout,
+        graph,
+        tuple(sorted(set(diagnostics))),
+        externals,
+        uses,
+        members,
+        lines,
+        classes,
+    )
 
 
 def check(
@@ -82,8 +117,16 @@ def check(
 ) -> Report:
     """Check the architecture of the project at ``path`` (or its nearest configured parent).
     ``cache``, ``cache_dir`` and ``warn`` are those of ``analyse``."""
-    analysis = analyse(path, log, cache=cache, cache_dir=cache_dir, warn=warn)
-    results, diagnostics = check_contracts(analysis.graph, analysis.config, import_names)
+    analysis = analyse(path, log, cache=cache, cache_dir=cache_dir, warn=warn, contract_facts=True)
+    results, diagnostics = check_contracts(
+        analysis.graph,
+        analysis.config,
+        import_names,
+        analysis.external_imports,
+        analysis.name_uses,
+        distributions_of,
+        analysis.member_projects,
+    )
     return Report(
         contracts=tuple(results),
         diagnostics=tuple(sorted(set(analysis.diagnostics) | set(diagnostics))),
@@ -93,3 +136,26 @@ def check(
         config_path=analysis.config.path,
         root=str(analysis.root),
     )
+
+
+def components(
+    path: str | Path = ".",
+    log: Log | None = None,
+    *,
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
+    warn: Log | None = None,
+) -> ComponentMap:
+    """The component map of the project at ``path``; arguments are those of ``analyse``."""
+    analysis = analyse(path, log, cache=cache, cache_dir=cache_dir, warn=warn)
+    contract = next(
+        (c for c in analysis.config.contracts if isinstance(c, ComponentsContract)), None
+    )
+    if contract is None:
+        message = (
+            "no components are declared; add [[tool.archlint.components]] tables "
+            "(see docs/modular-monolith.md)"
+        )
+        raise ArchlintError(message, analysis.config.path)
+    view = contract_view(analysis.graph, contract)
+    return component_map(view, contract, analysis.config.path)

@@ -158,6 +158,33 @@ def graph(path: str, fmt: str, debug: bool, no_cache: bool, cache_dir: str | Non
     _run(debug, path, work)
 
 
+@main.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=True))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Map format.",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@_cache_options
+def components(path: str, fmt: str, debug: bool, no_cache: bool, cache_dir: str | None) -> None:
+    """Print the component map of the project at PATH: dependencies, dependents, interface
+    modules in use, and which components could be extracted as services today."""
+
+    def work() -> int:
+        from archlint.api import components as component_map
+        from archlint.render.component_map import render_json, render_text
+
+        found = component_map(path, cache=not no_cache, cache_dir=cache_dir, warn=_warn)
+        click.echo(render_json(found) if fmt == "json" else render_text(found), nl=False)
+        return EXIT_OK
+
+    _run(debug, path, work)
+
+
 def _parse_kinds(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     from archlint.metrics import DEFAULT_KINDS
     from archlint.model import ImportKind

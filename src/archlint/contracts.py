@@ -71,7 +71,103 @@ class CyclesContract(ContractBase):
     type: Literal["cycles"] = "cycles"
 
 
-Contract = LayersContract | ForbiddenContract | IndependenceContract | CyclesContract
+@dataclass(frozen=True, slots=True)
+class Component:
+    """One ``[[tool.archlint.components]]`` table: a part of the system that owns modules.
+
+    ``modules`` are names or patterns of the packages it owns (with their descendants); those
+    packages themselves are always public (re-exports live there), ``public`` adds interface
+    modules (with their descendants). ``visibility`` is None when every component may depend
+    on it. ``line`` is the line of its table header; ``key_lines`` maps keys to lines, and
+    ``item_lines`` maps ``(key, index)`` of list items to lines.
+    """
+
+    name: str
+    modules: tuple[str, ...]
+    public: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    visibility: tuple[str, ...] | None = None
+    utility: bool = False
+    deprecated: tuple[str, ...] = ()
+    line: int = 0
+    key_lines: Mapping[str, int] = field(default_factory=dict)
+    item_lines: Mapping[tuple[str, int], int] = field(default_factory=dict)
+
+    def line_of(self, key: str, index: int | None = None) -> int:
+        if index is not None and (key, index) in self.item_lines:
+            return self.item_lines[(key, index)]
+        return self.key_lines.get(key, self.line)
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentsContract(ContractBase):
+    """Every component of ``[[tool.archlint.components]]``, checked as one contract.
+
+    ``strict``: a declared dependency that no import uses is a violation.
+    """
+
+    components: tuple[Component, ...] = ()
+    strict: bool = False
+    type: Literal["components"] = "components"
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalContract(ContractBase):
+    """Only modules of ``allowed_in`` (with descendants) may import the external ``modules``
+    (dotted names of external modules or sub-packages, e.g. ``google.cloud.storage``)."""
+
+    modules: tuple[str, ...] = ()
+    allowed_in: tuple[str, ...] = ()
+    type: Literal["external"] = "external"
+
+
+@dataclass(frozen=True, slots=True)
+class BannedApiContract(ContractBase):
+    """Modules of ``modules`` (minus ``allowed_in``) must not use the qualified ``names``
+    (``os.environ``, ``subprocess.*``, ``print``); ``message`` says what to do instead."""
+
+    names: tuple[str, ...] = ()
+    modules: tuple[str, ...] = ()
+    allowed_in: tuple[str, ...] = ()
+    message: str = ""
+    type: Literal["banned-api"] = "banned-api"
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectDependencies:
+    """The ``[project]`` dependencies of a member pyproject.toml (a monorepo package) and the
+    modules whose nearest pyproject.toml it is. ``path`` is relative to the project root."""
+
+    path: str
+    dependencies: tuple[str, ...]  # normalised, with optional groups
+    required: Mapping[str, int]  # `[project].dependencies` -> line
+    modules: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class DependenciesContract(ContractBase):
+    """Imports of third-party packages checked against `[project]` dependencies.
+
+    ``import_names`` maps a distribution (normalised) to the import names it provides, over
+    installed metadata; ``ignore_unused`` lists distributions never reported as unused.
+    """
+
+    import_names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    ignore_unused: tuple[str, ...] = ()
+    check_unused: bool = True
+    type: Literal["dependencies"] = "dependencies"
+
+
+Contract = (
+    LayersContract
+    | ForbiddenContract
+    | IndependenceContract
+    | CyclesContract
+    | ComponentsContract
+    | ExternalContract
+    | BannedApiContract
+    | DependenciesContract
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +183,8 @@ class Config:
     contracts: tuple[Contract, ...] = ()
     key_lines: Mapping[str, int] = field(default_factory=dict)
     dependencies: tuple[str, ...] = ()  # `[project].dependencies` names, normalised
+    # each name of `[project].dependencies` proper (not optional groups) -> its line
+    required_dependencies: Mapping[str, int] = field(default_factory=dict)
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 0)

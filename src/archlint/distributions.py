@@ -30,3 +30,18 @@ def _by_distribution() -> dict[str, tuple[str, ...]]:
 def import_names(distribution: str) -> tuple[str, ...]:
     """Top-level import names of an installed distribution; () when it is not installed."""
     return _by_distribution().get(normalise(distribution), ())
+
+
+@lru_cache(maxsize=1)
+def _by_import_name() -> dict[str, tuple[str, ...]]:
+    from importlib.metadata import packages_distributions
+
+    return {
+        module: tuple(sorted(set(distributions)))
+        for module, distributions in packages_distributions().items()
+    }
+
+
+def distributions_of(import_name: str) -> tuple[str, ...]:
+    """Installed distributions that provide the top-level ``import_name``; () when none."""
+    return _by_import_name().get(import_name, ())

@@ -111,6 +111,16 @@ class Import(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True, order=True)
+class NameUse:
+    """A use of a qualified name in a module's code (``os.environ``, ``print`` for builtins),
+    followed through aliases. 1-based ``line`` and ``column`` of the expression."""
+
+    line: int
+    column: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True, order=True)
 class Diagnostic:
     """A problem with the input rather than with the architecture (unreadable file, bad import)."""
 

@@ -144,6 +144,7 @@ def test_full_configuration(tmp_path: Path) -> None:
             "cycles": 36,
         },
         dependencies=("django", "pytest", "requests", "typing-extensions", "zope-interface"),
+        required_dependencies={"django": 3, "requests": 3, "zope-interface": 3},
     )
     assert config.line_of("exclude") == 12
     assert config.contracts[0].line_of("ignore") == 23
@@ -345,8 +346,10 @@ def test_archlint_not_a_table(tmp_path: Path) -> None:
         (
             "contracts",
             "allowed keys are: source-roots, root-packages, exclude, unmatched-ignores, layers, "
-            "forbidden, independence, cycles",
+            "forbidden, independence, cycles, external, banned-api, components, component-options, "
+            "dependencies",
         ),
+        ("component", "did you mean 'components'?"),
     ],
 )
 def test_unknown_top_level_key(tmp_path: Path, key: str, hint: str) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
-from archlint.contracts import ContractBase
+from archlint.contracts import ContractBase, ProjectDependencies
 from archlint.distributions import normalise
 from archlint.graph import ImportGraph
-from archlint.model import ArchlintError
+from archlint.model import ArchlintError, Import, NameUse
 from archlint.patterns import expand, is_pattern
 from archlint.resolve import STDLIB
 
@@ -22,6 +22,11 @@ class RuleContext:
     config_path: str
     dependencies: tuple[str, ...] = ()
     import_names: Callable[[str], tuple[str, ...]] = lambda distribution: ()
+    external_imports: tuple[Import, ...] = ()  # full external names; not filtered by kinds
+    name_uses: Mapping[str, tuple[NameUse, ...]] = field(default_factory=dict)  # banned names
+    required_dependencies: Mapping[str, int] = field(default_factory=dict)  # name -> line
+    distributions_of: Callable[[str], tuple[str, ...]] = lambda import_name: ()
+    member_projects: tuple[ProjectDependencies, ...] = ()  # monorepo members' dependencies
 
     def fail(self, contract: ContractBase, key: str, message: str) -> ArchlintError:
         return ArchlintError(

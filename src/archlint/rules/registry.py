@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from archlint.model import Severity
+
 
 @dataclass(frozen=True, slots=True)
 class Rule:
@@ -11,6 +13,7 @@ class Rule:
     name: str
     contract: str
     summary: str
+    severity: Severity = Severity.ERROR  # a WARNING code is reported but does not fail the run
 
 
 RULES: tuple[Rule, ...] = (
@@ -64,6 +67,62 @@ RULES: tuple[Rule, ...] = (
         "Modules declared independent import each other, directly or through a chain.",
     ),
     Rule("ARC401", "import-cycle", "cycles", "Children of a package import each other in a cycle."),
+    Rule(
+        "ARC501",
+        "private-module-import",
+        "components",
+        "A component imports a module of another component that is not in its public interface.",
+    ),
+    Rule(
+        "ARC502",
+        "undeclared-component-dependency",
+        "components",
+        "A component imports another component that is not in its depends-on.",
+    ),
+    Rule(
+        "ARC503",
+        "visibility-violation",
+        "components",
+        "A component imports a component whose visibility does not include it.",
+    ),
+    Rule("ARC504", "component-cycle", "components", "Components import each other in a cycle."),
+    Rule(
+        "ARC505",
+        "unused-component-dependency",
+        "components",
+        "A declared component dependency is never imported (with strict = true).",
+    ),
+    Rule(
+        "ARC506",
+        "deprecated-component-dependency",
+        "components",
+        "A component imports a dependency it declares as deprecated (warning).",
+        Severity.WARNING,
+    ),
+    Rule(
+        "ARC601",
+        "confined-external-import",
+        "external",
+        "A module outside allowed-in imports a confined third-party module or sub-package.",
+    ),
+    Rule(
+        "ARC602",
+        "undeclared-distribution",
+        "dependencies",
+        "The code imports a third-party package that no declared dependency provides.",
+    ),
+    Rule(
+        "ARC603",
+        "unused-distribution",
+        "dependencies",
+        "A dependency in [project].dependencies is never imported.",
+    ),
+    Rule(
+        "ARC701",
+        "banned-api",
+        "banned-api",
+        "A module uses a banned qualified name (os.environ, pickle.loads, eval), aliases followed.",
+    ),
 )
 
 BY_CODE = {rule.code: rule for rule in RULES}

@@ -1,0 +1,1 @@
+from shop.inventory.stock import reserve as reserve

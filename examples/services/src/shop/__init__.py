@@ -1,0 +1,1 @@
+"""An online shop built as a modular monolith."""

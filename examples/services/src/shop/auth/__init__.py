@@ -1,0 +1,1 @@
+from shop.auth.tokens import verify as verify
