@@ -185,6 +185,22 @@ def components(path: str, fmt: str, debug: bool, no_cache: bool, cache_dir: str 
     _run(debug, path, work)
 
 
+def _component_owners(analysis: Any) -> dict[str, str]:
+    """Which component owns each module, for ``metrics --level component``."""
+    from archlint.contracts import ComponentsContract
+    from archlint.ownership import own
+
+    config = analysis.config
+    contract = next((c for c in config.contracts if isinstance(c, ComponentsContract)), None)
+    if contract is None:
+        raise ArchlintError(
+            "no components are declared; add [[tool.archlint.components]] tables "
+            "(see docs/modular-monolith.md) or use --level module or package",
+            config.path,
+        )
+    return dict(own(contract, analysis.graph.internal_modules(), config.path).owner)
+
+
 def _parse_kinds(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     from archlint.metrics import DEFAULT_KINDS
     from archlint.model import ImportKind
@@ -208,10 +224,10 @@ def _parse_kinds(ctx: click.Context, param: click.Parameter, value: str | None) 
 @click.argument("path", default=".", type=click.Path(exists=True, file_okay=True))
 @click.option(
     "--level",
-    type=click.Choice(["module", "package"]),
+    type=click.Choice(["module", "package", "component"]),
     default="module",
     show_default=True,
-    help="Measure each module, or each package DEPTH names deep.",
+    help="Measure each module, each package DEPTH names deep, or each declared component.",
 )
 @click.option(
     "--depth",
@@ -259,7 +275,10 @@ def metrics(
         from archlint.render import metrics as render
 
         analysis = analyse(path, cache=not no_cache, cache_dir=cache_dir, warn=_warn)
-        result = measure(analysis.graph, analysis.lines, level, depth, kinds, analysis.classes)
+        owners = _component_owners(analysis) if level == "component" else None
+        result = measure(
+            analysis.graph, analysis.lines, level, depth, kinds, analysis.classes, owners
+        )
         if plot:
             from archlint.cache import write_atomic
             from archlint.render.svg import render_pictures

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from archlint.graph import ImportGraph
 from archlint.model import ImportKind, Module
 
-LEVELS = ("module", "package")
+LEVELS = ("module", "package", "component")
 # Runtime coupling: an import under ``if TYPE_CHECKING:`` never runs.
 DEFAULT_KINDS = frozenset(ImportKind) - {ImportKind.TYPE_CHECKING}
 
@@ -70,12 +70,17 @@ class Metrics:
     matrix: Matrix
 
 
-def unit_function(level: str, depth: int | None) -> Callable[[Module], str | None]:
-    """How modules group into units: each module, or its ancestor ``depth`` names deep."""
+def unit_function(
+    level: str, depth: int | None, owners: Mapping[str, str] | None = None
+) -> Callable[[Module], str | None]:
+    """How modules group into units: each module, its ancestor ``depth`` names deep, or the
+    component that owns it (``owners``; modules of no component are left out)."""
 
     def unit(module: Module) -> str | None:
         if module.external:
             return None
+        if level == "component":
+            return (owners or {}).get(module.name)
         if level == "module" or depth is None:
             return module.name
         return ".".join(module.name.split(".")[:depth])
@@ -90,10 +95,11 @@ def measure(
     depth: int | None = None,
     kinds: Collection[ImportKind] = DEFAULT_KINDS,
     classes: Mapping[str, tuple[int, int]] | None = None,
+    owners: Mapping[str, str] | None = None,
 ) -> Metrics:
     """The metrics of the project's modules (externals do not count) grouped by ``level``."""
     view = graph.filtered(kinds)
-    grouping = unit_function(level, depth)
+    grouping = unit_function(level, depth, owners)
     units_of = {name: grouping(view.module(name)) for name in view.modules}
     units = view.collapsed(lambda name: units_of[name])
     names = units.modules

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from xml.etree import ElementTree
 
 from tests.e2e.conftest import Project, Run
@@ -146,3 +147,27 @@ def test_plot_errors_exit_2(project: Project, run: Run) -> None:
     assert run("metrics", "--level", "package", "--plot", "dsm.svg").code == 0
     missing = run("metrics", "--level", "package", "--plot", "no/such/dir/dsm.svg")
     assert missing.code == 2 and "cannot write no/such/dir/dsm.svg" in missing.err
+
+
+def test_component_level_on_the_services_example(run: Run) -> None:
+    services = Path(__file__).resolve().parents[2] / "examples" / "services"
+    result = run("metrics", str(services), "--level", "component", "--format", "csv", "--no-cache")
+    assert result.code == 0, result.err
+    # the same dependencies as `archlint components`: events is used by billing, inventory and
+    # orders; orders uses auth, billing, events and inventory
+    assert result.out == (
+        "unit,modules,lines,fan-in,fan-out,instability,classes,abstractness,distance,cycle,cycle_size\n"
+        "auth,2,11,1,0,0.00,0,,,,0\n"
+        "billing,3,21,1,1,0.50,1,0.00,0.50,,0\n"
+        "events,1,16,3,0,0.00,2,0.00,1.00,,0\n"
+        "inventory,2,7,1,2,0.67,0,,,,0\n"
+        "orders,2,11,0,4,1.00,0,,,,0\n"
+        "platform,3,16,1,0,0.00,0,,,,0\n"
+    )
+
+
+def test_component_level_needs_components(project: Project, run: Run) -> None:
+    project(SHOP)
+    result = run("metrics", "--level", "component")
+    assert result.code == 2
+    assert "no components are declared; add [[tool.archlint.components]] tables" in result.err
