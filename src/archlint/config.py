@@ -267,7 +267,7 @@ class _Loader:
         )
         return with_common(contract, table, "dependencies")
 
-    def tables(self, top: Table, key: str) -> list[Mapping[str, object]]:
+    def tables(self, top: Table, key: str, each: str = "entry") -> list[Mapping[str, object]]:
         """The array of tables at ``key`` of [tool.archlint] (``[]`` when absent)."""
         value = top.data.get(key)
         if value is None:
@@ -276,7 +276,7 @@ class _Loader:
         if isinstance(value, dict):
             message = (
                 f"[tool.archlint.{key}] must be an array of tables: write {header} "
-                "(double brackets), once for each entry"
+                f"(double brackets), once for each {each}"
             )
             raise top.error(message, key)
         problem = list_problem(value, dict)
@@ -322,23 +322,9 @@ class _Loader:
         return dataclasses.replace(contract, line=min(tables[0].line(), contract.line))
 
     def contracts(self, top: Table, kind: str) -> list[Contract]:
-        value = top.data.get(kind)
-        if value is None:
-            return []
         header = f"[[tool.archlint.{kind}]]"
-        if isinstance(value, dict):
-            message = (
-                f"[tool.archlint.{kind}] must be an array of tables: write {header} "
-                "(double brackets), once for each contract"
-            )
-            raise top.error(message, kind)
-        problem = list_problem(value, dict)
-        if problem or not isinstance(value, list):
-            got, index = problem or ("", None)
-            message = f"`{kind}` in [tool.archlint] must be an array of tables ({header}), got "
-            raise top.error(message + got, kind, index)
         result: list[Contract] = []
-        for index, item in enumerate(value):
+        for index, item in enumerate(self.tables(top, kind, "contract")):
             number = f"#{index + 1}"
             table = Table(self, item, (*_TABLE, kind, index), f"{header} {number}")
             required = [key for key in _CONTRACT_KEYS[kind] if key in REQUIRED]
