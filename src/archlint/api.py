@@ -126,6 +126,8 @@ def check(
         analysis.name_uses,
         distributions_of,
         analysis.member_projects,
+        analysis.lines,
+        analysis.classes,
     )
     return Report(
         contracts=tuple(results),

@@ -30,6 +30,7 @@ from archlint.contract_tables import (
     with_common,
 )
 from archlint.contracts import (
+    THRESHOLDS,
     ComponentsContract,
     Config,
     Contract,
@@ -48,6 +49,7 @@ _CONTRACT_KEYS: dict[str, tuple[str, ...]] = {
     "cycles": ("packages", "depth"),
     "external": ("modules", "allowed-in"),
     "banned-api": ("names", "modules", "allowed-in", "message"),
+    "thresholds": ("modules", "level", "depth", *THRESHOLDS),
 }
 _COMPONENT_OPTION_KEYS = ("name", "kinds", "ignore", "strict")
 _TOP_KEYS = (
@@ -329,8 +331,8 @@ class _Loader:
             table = Table(self, item, (*_TABLE, kind, index), f"{header} {number}")
             required = [key for key in _CONTRACT_KEYS[kind] if key in REQUIRED]
             common: tuple[str, ...] = _COMMON_KEYS
-            if kind in ("external", "banned-api"):  # no import ignores: use allowed-in
-                common = ("name", "kinds") if kind == "external" else ("name",)
+            if kind in ("external", "banned-api", "thresholds"):  # no import ignores
+                common = ("name",) if kind == "banned-api" else ("name", "kinds")
             table.check_keys(common + _CONTRACT_KEYS[kind], required)
             result.append(BUILDERS[kind](table, f"{kind} {number}"))
         return result

@@ -16,6 +16,7 @@ from typing import Protocol, TypeVar
 
 from archlint.banned_names import valid_banned_name
 from archlint.contracts import (
+    THRESHOLDS,
     BannedApiContract,
     Component,
     ComponentsContract,
@@ -27,6 +28,7 @@ from archlint.contracts import (
     ImportPattern,
     IndependenceContract,
     LayersContract,
+    ThresholdsContract,
 )
 from archlint.model import ALL_KINDS, ArchlintError, ImportKind
 from archlint.patterns import valid_pattern
@@ -55,6 +57,7 @@ _C = TypeVar(
     ExternalContract,
     BannedApiContract,
     DependenciesContract,
+    ThresholdsContract,
 )
 
 
@@ -369,6 +372,56 @@ def _banned_api(table: Table, default_name: str) -> Contract:
     return with_common(contract, table, default_name)
 
 
+def _shown(value: object) -> str:
+    """A TOML value in a message: itself when simple, else its type."""
+    if isinstance(value, (bool, int, float, str)):
+        return json.dumps(value)
+    return type_name(value)
+
+
+def _thresholds(table: Table, default_name: str) -> Contract:
+    level = table.data.get("level", "module")
+    if level not in ("module", "package"):
+        hint = suggest(str(level), ["module", "package"], "use")
+        raise table.error(f"unknown level {_shown(level)} in {table.label}{hint}", "level")
+    depth = table.data.get("depth", 2)
+    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
+        message = f"`depth` in {table.label} must be a whole number of at least 1"
+        raise table.error(f"{message}, got {_shown(depth)}", "depth")
+    limits: list[tuple[str, float]] = []
+    for key, whole in THRESHOLDS.items():
+        if key not in table.data:
+            continue
+        value = table.data[key]
+        expected = "a whole number of at least 0" if whole else "a number from 0 to 1"
+        number = -1.0
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            number = float(value)
+        fits = number == int(number) and number >= 0 if whole else 0 <= number <= 1
+        if not fits:
+            message = f"`{key}` in {table.label} must be {expected}, got {_shown(value)}"
+            raise table.error(message, key)
+        limits.append((key, number))
+    if not limits:
+        message = (
+            f"{table.label} sets no limit; add one of {', '.join(THRESHOLDS)} "
+            "(e.g. max-fan-out = 20)"
+        )
+        raise table.error(message)
+    contract = ThresholdsContract(
+        "",
+        modules=table.strings("modules", nonempty=True, patterns=True),
+        level=str(level),
+        depth=depth,
+        limits=tuple(limits),
+    )
+    contract = with_common(contract, table, default_name)
+    if "kinds" not in table.data:  # runtime coupling: type-checking imports never run
+        kinds = frozenset(ImportKind) - {ImportKind.TYPE_CHECKING}
+        contract = dataclasses.replace(contract, kinds=kinds)
+    return contract
+
+
 BUILDERS: dict[str, Callable[[Table, str], Contract]] = {
     "layers": _layers,
     "forbidden": _forbidden,
@@ -376,4 +429,5 @@ BUILDERS: dict[str, Callable[[Table, str], Contract]] = {
     "cycles": _cycles,
     "external": _external,
     "banned-api": _banned_api,
+    "thresholds": _thresholds,
 }

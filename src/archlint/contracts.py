@@ -158,6 +158,32 @@ class DependenciesContract(ContractBase):
     type: Literal["dependencies"] = "dependencies"
 
 
+# metric keys of a thresholds contract -> whether the limit is a whole number (else 0..1)
+THRESHOLDS: dict[str, bool] = {
+    "max-fan-out": True,
+    "max-fan-in": True,
+    "max-instability": False,
+    "max-distance": False,
+    "max-module-lines": True,
+    "max-cycle-size": True,
+    "max-propagation-cost": False,
+    "max-depth": True,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdsContract(ContractBase):
+    """Limits on the metrics of ``archlint metrics`` for the units of ``modules`` (at
+    ``level``: module or package ``depth`` names deep); ``limits`` maps metric keys of
+    ``THRESHOLDS`` to their limit. Propagation cost and depth are limits on the whole system."""
+
+    modules: tuple[str, ...] = ()
+    level: str = "module"
+    depth: int = 2
+    limits: tuple[tuple[str, float], ...] = ()
+    type: Literal["thresholds"] = "thresholds"
+
+
 Contract = (
     LayersContract
     | ForbiddenContract
@@ -167,6 +193,7 @@ Contract = (
     | ExternalContract
     | BannedApiContract
     | DependenciesContract
+    | ThresholdsContract
 )
 
 

@@ -27,6 +27,7 @@ from archlint.rules import (
     forbidden,
     independence,
     layers,
+    thresholds,
 )
 from archlint.rules.context import RuleContext
 from archlint.rules.registry import BY_CODE
@@ -42,6 +43,7 @@ CHECKERS: dict[str, Callable[[Any, RuleContext], list[Violation]]] = {
     "external": external.check,
     "banned-api": banned_api.check,
     "dependencies": declared_dependencies.check,
+    "thresholds": thresholds.check,
 }
 
 
@@ -53,12 +55,15 @@ def check_contracts(
     name_uses: Mapping[str, tuple[NameUse, ...]] | None = None,
     distributions_of: Callable[[str], tuple[str, ...]] = lambda import_name: (),
     member_projects: tuple[ProjectDependencies, ...] = (),
+    lines: Mapping[str, int] | None = None,
+    classes: Mapping[str, tuple[int, int]] | None = None,
 ) -> tuple[list[ContractResult], list[Diagnostic]]:
     """Check every contract; ``import_names`` maps a distribution to the names it provides;
     ``external_imports`` are the imports of external modules under their full names;
     ``name_uses`` maps modules to their uses of banned names; ``distributions_of`` maps an
     import name to the installed distributions that provide it; ``member_projects`` are the
-    pyproject.toml files of a monorepo's members."""
+    pyproject.toml files of a monorepo's members; ``lines`` and ``classes`` (per module) feed
+    the thresholds contracts."""
     results: list[ContractResult] = []
     diagnostics: list[Diagnostic] = []
     for contract in config.contracts:
@@ -91,6 +96,8 @@ def check_contracts(
             config.required_dependencies,
             distributions_of,
             member_projects,
+            lines or {},
+            classes or {},
         )
         violations: list[Violation] = []
         for violation in CHECKERS[contract.type](contract, ctx):

@@ -27,6 +27,8 @@ class RuleContext:
     required_dependencies: Mapping[str, int] = field(default_factory=dict)  # name -> line
     distributions_of: Callable[[str], tuple[str, ...]] = lambda import_name: ()
     member_projects: tuple[ProjectDependencies, ...] = ()  # monorepo members' dependencies
+    lines: Mapping[str, int] = field(default_factory=dict)  # lines of each module
+    classes: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # classes, abstract
 
     def fail(self, contract: ContractBase, key: str, message: str) -> ArchlintError:
         return ArchlintError(

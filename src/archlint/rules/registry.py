@@ -123,6 +123,13 @@ RULES: tuple[Rule, ...] = (
         "banned-api",
         "A module uses a banned qualified name (os.environ, pickle.loads, eval), aliases followed.",
     ),
+    Rule(
+        "ARC801",
+        "metric-threshold",
+        "thresholds",
+        "A coupling metric (fan-out, fan-in, instability, distance, lines, cycle size, "
+        "propagation cost, depth) is above its limit.",
+    ),
 )
 
 BY_CODE = {rule.code: rule for rule in RULES}
