@@ -29,18 +29,20 @@ SMALL = {
 def test_example_shop_is_kept(run: Run) -> None:
     result = run("check", str(EXAMPLES / "shop"), cwd=ROOT)
     assert result.code == 0, result.out + result.err
-    assert "4 contracts: 4 kept, 0 broken | 0 violations" in result.out
+    assert "5 contracts: 5 kept, 0 broken | 0 violations" in result.out
 
 
 def test_example_broken_shop_breaks_every_contract(run: Run) -> None:
     result = run("check", "--format", "concise", cwd=EXAMPLES / "shop-broken")
     assert result.code == 1
     assert result.out == (
+        "src/shop/api/__init__.py:1:1: ARC801 shop.api has a cyclic group of 2 units, above max-cycle-size 1: shop.api, shop.services [Coupling stays low]\n"
         "src/shop/api/orders.py:1:1: ARC401 import cycle shop.api.orders -> shop.services.checkout -> shop.api.orders (2 modules in the cyclic group; removing shop.services.checkout -> shop.api.orders breaks it) [No cycles in the shop]\n"
         "src/shop/domain/catalog.py:1:1: ARC301 shop.domain.catalog imports shop.domain.orders, but shop.domain.catalog and shop.domain.orders must be independent [Domain aggregates are independent]\n"
         "src/shop/domain/catalog.py:1:1: ARC401 import cycle shop.domain.catalog -> shop.domain.orders -> shop.domain.catalog (2 modules in the cyclic group; removing shop.domain.orders -> shop.domain.catalog breaks it) [No cycles in the shop]\n"
         "src/shop/domain/orders.py:1:1: ARC201 shop.domain.orders imports forbidden module requests [The domain stays pure]\n"
         "src/shop/domain/orders.py:3:1: ARC301 shop.domain.orders imports shop.domain.catalog, but shop.domain.orders and shop.domain.catalog must be independent [Domain aggregates are independent]\n"
+        "src/shop/services/__init__.py:1:1: ARC801 shop.services has a cyclic group of 2 units, above max-cycle-size 1: shop.api, shop.services [Coupling stays low]\n"
         "src/shop/services/checkout.py:5:5: ARC101 shop.services.checkout (layer shop.services) imports shop.api.orders (higher layer shop.api) [Shop layers]\n"
     )
 
