@@ -222,3 +222,16 @@ def test_internal_error_is_one_line_and_debug_shows_traceback(
     result = run("check", "--debug")
     assert result.code == 2
     assert "Traceback (most recent call last)" in result.err
+
+
+def test_getting_started_shows_the_real_reports(run: Run) -> None:
+    # the two reports quoted in docs/getting-started.md are the examples' output, byte for byte
+    guide = (ROOT / "docs" / "getting-started.md").read_text(encoding="utf-8")
+    for example, marker in (
+        ("shop", "$ cd examples/shop\n"),
+        ("shop-broken", "$ cd ../shop-broken\n"),
+    ):
+        block = guide.split(marker, 1)[1].split("$ archlint check\n", 1)[1].split("```", 1)[0]
+        quoted = block.split("$ echo $?", 1)[0]
+        result = run("check", "--no-color", "--no-cache", cwd=EXAMPLES / example)
+        assert result.out == quoted, example
