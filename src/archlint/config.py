@@ -50,6 +50,7 @@ _CONTRACT_KEYS: dict[str, tuple[str, ...]] = {
     "external": ("modules", "allowed-in"),
     "banned-api": ("names", "modules", "allowed-in", "message"),
     "thresholds": ("modules", "level", "depth", *THRESHOLDS),
+    "stable-dependencies": ("modules", "level", "depth", "tolerance"),
 }
 _COMPONENT_OPTION_KEYS = ("name", "kinds", "ignore", "strict")
 _TOP_KEYS = (
@@ -331,7 +332,7 @@ class _Loader:
             table = Table(self, item, (*_TABLE, kind, index), f"{header} {number}")
             required = [key for key in _CONTRACT_KEYS[kind] if key in REQUIRED]
             common: tuple[str, ...] = _COMMON_KEYS
-            if kind in ("external", "banned-api", "thresholds"):  # no import ignores
+            if kind in ("external", "banned-api", "thresholds", "stable-dependencies"):
                 common = ("name",) if kind == "banned-api" else ("name", "kinds")
             table.check_keys(common + _CONTRACT_KEYS[kind], required)
             result.append(BUILDERS[kind](table, f"{kind} {number}"))

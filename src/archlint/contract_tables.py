@@ -28,6 +28,7 @@ from archlint.contracts import (
     ImportPattern,
     IndependenceContract,
     LayersContract,
+    StableDependenciesContract,
     ThresholdsContract,
 )
 from archlint.model import ALL_KINDS, ArchlintError, ImportKind
@@ -58,6 +59,7 @@ _C = TypeVar(
     BannedApiContract,
     DependenciesContract,
     ThresholdsContract,
+    StableDependenciesContract,
 )
 
 
@@ -379,7 +381,7 @@ def _shown(value: object) -> str:
     return type_name(value)
 
 
-def _thresholds(table: Table, default_name: str) -> Contract:
+def _level_and_depth(table: Table) -> tuple[str, int]:
     level = table.data.get("level", "module")
     if level not in ("module", "package"):
         hint = suggest(str(level), ["module", "package"], "use")
@@ -388,6 +390,18 @@ def _thresholds(table: Table, default_name: str) -> Contract:
     if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
         message = f"`depth` in {table.label} must be a whole number of at least 1"
         raise table.error(f"{message}, got {_shown(depth)}", "depth")
+    return str(level), depth
+
+
+def _runtime_kinds(contract: _C, table: Table) -> _C:
+    """Without ``kinds``: every kind but type-checking (those imports never run)."""
+    if "kinds" in table.data:
+        return contract
+    return dataclasses.replace(contract, kinds=frozenset(ImportKind) - {ImportKind.TYPE_CHECKING})
+
+
+def _thresholds(table: Table, default_name: str) -> Contract:
+    level, depth = _level_and_depth(table)
     limits: list[tuple[str, float]] = []
     for key, whole in THRESHOLDS.items():
         if key not in table.data:
@@ -411,15 +425,30 @@ def _thresholds(table: Table, default_name: str) -> Contract:
     contract = ThresholdsContract(
         "",
         modules=table.strings("modules", nonempty=True, patterns=True),
-        level=str(level),
+        level=level,
         depth=depth,
         limits=tuple(limits),
     )
-    contract = with_common(contract, table, default_name)
-    if "kinds" not in table.data:  # runtime coupling: type-checking imports never run
-        kinds = frozenset(ImportKind) - {ImportKind.TYPE_CHECKING}
-        contract = dataclasses.replace(contract, kinds=kinds)
-    return contract
+    return _runtime_kinds(with_common(contract, table, default_name), table)
+
+
+def _stable_dependencies(table: Table, default_name: str) -> Contract:
+    level, depth = _level_and_depth(table)
+    tolerance = table.data.get("tolerance", 0.0)
+    number = -1.0
+    if isinstance(tolerance, (int, float)) and not isinstance(tolerance, bool):
+        number = float(tolerance)
+    if not 0 <= number <= 1:
+        message = f"`tolerance` in {table.label} must be a number from 0 to 1"
+        raise table.error(f"{message}, got {_shown(tolerance)}", "tolerance")
+    contract = StableDependenciesContract(
+        "",
+        modules=table.strings("modules", nonempty=True, patterns=True),
+        level=level,
+        depth=depth,
+        tolerance=number,
+    )
+    return _runtime_kinds(with_common(contract, table, default_name), table)
 
 
 BUILDERS: dict[str, Callable[[Table, str], Contract]] = {
@@ -430,4 +459,5 @@ BUILDERS: dict[str, Callable[[Table, str], Contract]] = {
     "external": _external,
     "banned-api": _banned_api,
     "thresholds": _thresholds,
+    "stable-dependencies": _stable_dependencies,
 }

@@ -184,6 +184,19 @@ class ThresholdsContract(ContractBase):
     type: Literal["thresholds"] = "thresholds"
 
 
+@dataclass(frozen=True, slots=True)
+class StableDependenciesContract(ContractBase):
+    """Martin's Stable Dependencies Principle: a unit among ``modules`` may import only units
+    at least as stable as itself, i.e. whose instability exceeds its own by at most
+    ``tolerance``."""
+
+    modules: tuple[str, ...] = ()
+    level: str = "module"
+    depth: int = 2
+    tolerance: float = 0.0
+    type: Literal["stable-dependencies"] = "stable-dependencies"
+
+
 Contract = (
     LayersContract
     | ForbiddenContract
@@ -194,6 +207,7 @@ Contract = (
     | BannedApiContract
     | DependenciesContract
     | ThresholdsContract
+    | StableDependenciesContract
 )
 
 

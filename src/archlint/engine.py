@@ -27,6 +27,7 @@ from archlint.rules import (
     forbidden,
     independence,
     layers,
+    stable_dependencies,
     thresholds,
 )
 from archlint.rules.context import RuleContext
@@ -44,6 +45,7 @@ CHECKERS: dict[str, Callable[[Any, RuleContext], list[Violation]]] = {
     "banned-api": banned_api.check,
     "dependencies": declared_dependencies.check,
     "thresholds": thresholds.check,
+    "stable-dependencies": stable_dependencies.check,
 }
 
 

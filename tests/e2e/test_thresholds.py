@@ -111,3 +111,58 @@ def test_a_pattern_that_matches_nothing(project: Project, run: Run) -> None:
     result = run("check", "--no-cache")
     assert result.code == 2
     assert "modules 'shop.nothing' matches no module" in result.err
+
+
+SDP = {
+    "src/shop/__init__.py": "",
+    "src/shop/money.py": "from shop import pricing\n",
+    "src/shop/pricing.py": "from shop import money, taxes\n",
+    "src/shop/taxes.py": "",
+    "src/shop/cart.py": "from shop import money, pricing\n",
+}
+
+
+def sdp(body: str = "") -> str:
+    return (
+        '[tool.archlint]\n[[tool.archlint.stable-dependencies]]\nname = "S"\n'
+        f'modules = ["shop.**"]\n{body}'
+    )
+
+
+def test_stable_dependencies(project: Project, run: Run) -> None:
+    project({**SDP, "pyproject.toml": sdp()})
+    result = run("check", "--format", "concise", "--no-cache")
+    assert result.code == 1
+    # money: Ca 2, Ce 1, I 1/3; pricing: Ca 2, Ce 2, I 1/2; taxes 0; cart 1
+    assert result.out == (
+        "src/shop/money.py:1:1: ARC802 shop.money (instability 0.33) depends on shop.pricing "
+        "(instability 0.50), which is less stable than it [S]\n"
+    )
+    project({"pyproject.toml": sdp("tolerance = 0.2\n")})
+    assert run("check", "--no-cache").code == 0  # 0.50 <= 0.33 + 0.2
+
+
+def test_stable_dependencies_by_package(project: Project, run: Run) -> None:
+    project({**CODE, "pyproject.toml": sdp('level = "package"\n')})
+    result = run("check", "--format", "concise", "--no-cache")
+    assert result.code == 0, result.out  # shop.api and shop.core: both 0.5
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (
+            "tolerance = 2\n",
+            "`tolerance` in [[tool.archlint.stable-dependencies]] #1 must be a number from 0 to 1, got 2",
+        ),
+        (
+            "max-fan-out = 2\n",
+            "unknown key 'max-fan-out' in [[tool.archlint.stable-dependencies]] #1; allowed keys are: name, kinds, modules, level, depth, tolerance",
+        ),
+    ],
+)
+def test_bad_stable_dependencies(project: Project, run: Run, body: str, error: str) -> None:
+    project({**SDP, "pyproject.toml": sdp(body)})
+    result = run("check", "--no-cache")
+    assert result.code == 2
+    assert result.err == f"archlint: error: pyproject.toml:5: {error}\n"

@@ -346,8 +346,8 @@ def test_archlint_not_a_table(tmp_path: Path) -> None:
         (
             "contracts",
             "allowed keys are: source-roots, root-packages, exclude, unmatched-ignores, layers, "
-            "forbidden, independence, cycles, external, banned-api, thresholds, components, "
-            "component-options, dependencies",
+            "forbidden, independence, cycles, external, banned-api, thresholds, "
+            "stable-dependencies, components, component-options, dependencies",
         ),
         ("component", "did you mean 'components'?"),
     ],

@@ -130,6 +130,12 @@ RULES: tuple[Rule, ...] = (
         "A coupling metric (fan-out, fan-in, instability, distance, lines, cycle size, "
         "propagation cost, depth) is above its limit.",
     ),
+    Rule(
+        "ARC802",
+        "unstable-dependency",
+        "stable-dependencies",
+        "A unit imports a less stable one (Stable Dependencies Principle).",
+    ),
 )
 
 BY_CODE = {rule.code: rule for rule in RULES}
