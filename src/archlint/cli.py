@@ -271,13 +271,17 @@ def metrics(
 
     def work() -> int:
         from archlint.api import analyse
+        from archlint.contracts import LayersContract
         from archlint.metrics import measure
         from archlint.render import metrics as render
 
         analysis = analyse(path, cache=not no_cache, cache_dir=cache_dir, warn=_warn)
         owners = _component_owners(analysis) if level == "component" else None
+        layers = next(
+            (c.layers for c in analysis.config.contracts if isinstance(c, LayersContract)), ()
+        )
         result = measure(
-            analysis.graph, analysis.lines, level, depth, kinds, analysis.classes, owners
+            analysis.graph, analysis.lines, level, depth, kinds, analysis.classes, owners, layers
         )
         if plot:
             from archlint.cache import write_atomic

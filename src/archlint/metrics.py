@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from archlint.graph import ImportGraph
 from archlint.model import ImportKind, Module
+from archlint.patterns import is_within
 
 LEVELS = ("module", "package", "component")
 # Runtime coupling: an import under ``if TYPE_CHECKING:`` never runs.
@@ -96,6 +97,7 @@ def measure(
     kinds: Collection[ImportKind] = DEFAULT_KINDS,
     classes: Mapping[str, tuple[int, int]] | None = None,
     owners: Mapping[str, str] | None = None,
+    layers: tuple[tuple[str, ...], ...] = (),
 ) -> Metrics:
     """The metrics of the project's modules (externals do not count) grouped by ``level``."""
     view = graph.filtered(kinds)
@@ -158,15 +160,21 @@ def measure(
         depth=longest,
     )
     chosen = tuple(sorted(kind.value for kind in kinds))
-    matrix = _matrix(units, names, groups)
+    matrix = _matrix(units, names, groups, layers)
     package_depth = depth if level == "package" else None
     return Metrics(level, package_depth, chosen, tuple(rows), system, matrix)
 
 
-def _matrix(graph: ImportGraph, names: list[str], groups: list[list[str]]) -> Matrix:
-    """Units ordered so that, without cycles, every import points down and to the right:
-    by height (the longest chain of imports below a unit, cycles condensed), highest first,
-    then by name. An import against that order shows a cycle."""
+def _matrix(
+    graph: ImportGraph,
+    names: list[str],
+    groups: list[list[str]],
+    layers: tuple[tuple[str, ...], ...] = (),
+) -> Matrix:
+    """Units ordered so that, without cycles, every import points down and to the right: by
+    layer when ``layers`` (of a layers contract, highest first) are given, then by height (the
+    longest chain of imports below a unit, cycles condensed), highest first, then by name. An
+    import against that order shows a cycle (or, with layers, an upward import)."""
     # heights on the condensed graph: a cyclic group is one node, named by its first unit
     node = {name: name for name in names}
     for group in groups:
@@ -188,8 +196,18 @@ def _matrix(graph: ImportGraph, names: list[str], groups: list[list[str]]) -> Ma
                 continue
             stack.pop()
             height[current] = max((height[t] + 1 for t in below[current]), default=0)
+
     # members of a cyclic group stay together
-    order = sorted(names, key=lambda name: (-height[node[name]], node[name], name))
+    def layer(name: str) -> int:
+        """The index of the layer the unit is or lies within; else of the only layer it contains
+        (a package unit above a deeper layer); else after every layer."""
+        within = [i for i, level in enumerate(layers) for e in level if is_within(name, e)]
+        if within:
+            return within[0]
+        above = {i for i, level in enumerate(layers) for e in level if is_within(e, name)}
+        return above.pop() if len(above) == 1 else len(layers)
+
+    order = sorted(names, key=lambda name: (layer(name), -height[node[name]], node[name], name))
     position = {name: index for index, name in enumerate(order)}
     cells = sorted(
         (position[a], position[b], len(graph.direct_imports(a, b)))

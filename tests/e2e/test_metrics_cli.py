@@ -171,3 +171,24 @@ def test_component_level_needs_components(project: Project, run: Run) -> None:
     result = run("metrics", "--level", "component")
     assert result.code == 2
     assert "no components are declared; add [[tool.archlint.components]] tables" in result.err
+
+
+def test_the_matrix_follows_the_layers_contract(project: Project, run: Run) -> None:
+    layers = '[tool.archlint]\n[[tool.archlint.layers]]\nlayers = ["shop.core", "shop.api"]\n'
+    root = project({**SHOP, "pyproject.toml": layers})
+    assert run("metrics", "--level", "package", "--plot", "dsm.svg").code == 0
+    document = ElementTree.fromstring((root / "dsm.svg").read_text(encoding="utf-8"))
+    texts = [t.text or "" for t in document.iter("{http://www.w3.org/2000/svg}text")]
+    # layer order first (shop.core above shop.api, as declared), then the rest
+    assert [t for t in texts if re.fullmatch(r"\d+ shop[\w.]*", t)] == [
+        "1 shop.core",
+        "2 shop.api",
+        "3 shop",
+    ]
+    cells = [
+        r
+        for r in document.iter("{http://www.w3.org/2000/svg}rect")
+        if r.find("{*}title") is not None
+    ]
+    red = sorted(r.find("{*}title").text or "" for r in cells if r.get("fill") == "#c0392b")  # type: ignore[union-attr]
+    assert red == ["shop.api imports shop.core: 1"]  # against the declared order
