@@ -7,10 +7,9 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from archlint.banned_scan import scan_banned
 from archlint.cache import open_cache
-from archlint.component_map import ComponentMap, component_map
 from archlint.config import load_config
 from archlint.contracts import (
     BannedApiContract,
@@ -21,13 +20,14 @@ from archlint.contracts import (
 )
 from archlint.distributions import distributions_of, import_names
 from archlint.engine import check_contracts, contract_view
-from archlint.external_imports import external_imports
 from archlint.graph import ImportGraph
-from archlint.member_projects import member_projects
 from archlint.model import ArchlintError, Diagnostic, Import, NameUse, Report
 from archlint.project import Layout, discover, find_root
 from archlint.resolve import resolve
 from archlint.scanning import scan_files
+
+if TYPE_CHECKING:
+    from archlint.component_map import ComponentMap
 
 Log = Callable[[str], None]
 
@@ -84,12 +84,22 @@ def analyse(
     graph, resolution = resolve(layout, scans)
     diagnostics.extend(resolution)
     contracts = config.contracts if contract_facts else ()
-    needed = any(contract.type == "external" for contract in contracts)
-    externals = external_imports(layout, scans) if needed else ()
+    # the modules these facts need are imported only when a contract asks (start-up time)
+    externals: tuple[Import, ...] = ()
+    if any(contract.type == "external" for contract in contracts):
+        from archlint.external_imports import external_imports
+
+        externals = external_imports(layout, scans)
     banned = [c for c in contracts if isinstance(c, BannedApiContract)]
-    uses = scan_banned(root, layout.files, banned)
+    uses: Mapping[str, tuple[NameUse, ...]] = {}
+    if banned:
+        from archlint.banned_scan import scan_banned
+
+        uses = scan_banned(root, layout.files, banned)
     members: tuple[ProjectDependencies, ...] = ()
     if any(isinstance(c, DependenciesContract) for c in contracts):
+        from archlint.member_projects import member_projects
+
         members = member_projects(root, layout.files)
     lines = {module: scan.lines for module, scan in scans.items()}
     classes = {module: (scan.classes, scan.abstract_classes) for module, scan in scans.items()}
@@ -159,5 +169,7 @@ def components(
             "(see docs/modular-monolith.md)"
         )
         raise ArchlintError(message, analysis.config.path)
+    from archlint.component_map import component_map
+
     view = contract_view(analysis.graph, contract)
     return component_map(view, contract, analysis.config.path)
