@@ -139,3 +139,6 @@ def test_a_warm_run_imports_neither_the_parser_nor_networkx(project: Project) ->
     assert "archlint.parse" not in warm
     assert not [name for name in warm if name.split(".")[0] in ("libcst", "networkx")]
     assert "networkx" not in _imported(root, "--no-cache").splitlines()
+    # nor what only external, banned-api and dependencies contracts need
+    lazy = {"archlint.banned_scan", "archlint.external_imports", "archlint.member_projects"}
+    assert not lazy & set(warm)
