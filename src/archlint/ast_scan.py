@@ -13,6 +13,7 @@ import re
 import sys
 from collections.abc import Iterable
 
+from archlint.abstract_classes import ABSTRACT_BASES, ABSTRACT_DECORATORS, ABSTRACT_METACLASS
 from archlint.dynamic_imports import dynamic_target, split_relative
 from archlint.model import ImportKind, RawImport
 
@@ -29,12 +30,6 @@ def scan_tree(tree: ast.Module, text: str) -> tuple[RawImport, ...]:
     visitor = _Visitor(text)
     visitor.block(tree.body)
     return tuple(sorted(visitor.imports))
-
-
-ABSTRACT_BASES = frozenset({"ABC", "Protocol"})
-ABSTRACT_DECORATORS = frozenset(
-    {"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"}
-)
 
 
 def count_classes(tree: ast.Module) -> tuple[int, int]:
@@ -57,7 +52,7 @@ def _last(node: ast.expr) -> str:
 def _is_abstract(node: ast.ClassDef) -> bool:
     if any(_last(base) in ABSTRACT_BASES for base in node.bases):
         return True
-    if any(k.arg == "metaclass" and _last(k.value) == "ABCMeta" for k in node.keywords):
+    if any(k.arg == "metaclass" and _last(k.value) == ABSTRACT_METACLASS for k in node.keywords):
         return True
     return any(
         isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))

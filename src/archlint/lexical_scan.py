@@ -31,6 +31,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
+from archlint.abstract_classes import ABSTRACT_BASES, ABSTRACT_DECORATORS, ABSTRACT_METACLASS
 from archlint.model import ImportKind, RawImport
 
 # a backslash continues a one-line string on the next line
@@ -106,12 +107,18 @@ _SIMPLE = re.compile(
 _CLASS_LINE = re.compile(r"\n([ \t\f]*)class\b")
 _CLASS_HEAD = re.compile(rf"class{_WS}+{_NAME}{_WS}*")
 _ABSTRACT_DECORATOR = re.compile(
-    rf"\n([ ]*)@[ ]*(?:{_NAME}[ ]*\.[ ]*)*(?:abstractmethod|abstractproperty"
-    rf"|abstractclassmethod|abstractstaticmethod)[ ]*(?:\#[^\n]*)?(?=\n|\Z)"
+    rf"\n([ ]*)@[ ]*(?:{_NAME}[ ]*\.[ ]*)*(?:{'|'.join(sorted(ABSTRACT_DECORATORS))})"
+    r"[ ]*(?:\#[^\n]*)?(?=\n|\Z)"
 )
 _KEYWORD_ARGUMENT = re.compile(rf"({_NAME})\s*=(?!=)\s*")
 _LAST_NAME = re.compile(rf"(?:{_NAME}\s*\.\s*)*({_NAME})\s*(?:\[.*\])?", re.DOTALL)
-ABSTRACT_BASES = frozenset({"ABC", "Protocol"})
+
+
+def _check_fstring(text: str, start: int, literal: str) -> None:
+    """An f-string whose braces do not balance may nest its own quotes (Python 3.12): then
+    this tokenisation is wrong, and the parser must decide."""
+    if "f" in text[max(0, start - 2) : start].lower() and literal.count("{") != literal.count("}"):
+        raise Unusual("an f-string that may nest quotes")
 
 
 def _last_name(expression: str) -> str:
@@ -309,7 +316,7 @@ class _Scanner:
             keyword = _KEYWORD_ARGUMENT.match(argument)
             if keyword is not None:
                 value = argument[keyword.end() :]
-                if keyword[1] == "metaclass" and _last_name(value) == "ABCMeta":
+                if keyword[1] == "metaclass" and _last_name(value) == ABSTRACT_METACLASS:
                     return True
             elif not argument.startswith("*") and _last_name(argument) in ABSTRACT_BASES:
                 return True
@@ -346,11 +353,7 @@ class _Scanner:
                 match = _TRIPLE[quote].match(text, start)
                 if match is None:
                     raise Unusual("an unterminated triple-quoted string")
-                literal = match.group()
-                if "f" in text[max(0, start - 2) : start].lower() and literal.count(
-                    "{"
-                ) != literal.count("}"):
-                    raise Unusual("an f-string that may nest quotes")
+                _check_fstring(text, start, match.group())
                 self.string_starts.append(start)
                 self.string_ends.append(match.end())
                 resume = match.end()
@@ -386,11 +389,7 @@ class _Scanner:
                 if string is None or string.lastgroup == "open":
                     raise Unusual("an unterminated string")
                 return string.end()
-            literal = match.group()
-            if "f" in text[max(0, match.start() - 2) : match.start()].lower() and literal.count(
-                "{"
-            ) != literal.count("}"):
-                raise Unusual("an f-string that may nest quotes")
+            _check_fstring(text, match.start(), match.group())
         return None
 
     def _check_dynamic_calls(self, word: str) -> None:
@@ -418,9 +417,13 @@ class _Scanner:
         """Whether ``position`` is in code: not in a string or a comment."""
         if self._string_around(position) is not None:
             return False
+        return self._inside_line_token(self._code_from(position), position) is None
+
+    def _code_from(self, position: int) -> int:
+        """Where the code before ``position`` is known to start: the end of the last
+        triple-quoted string before it (``position`` is not inside one), or 0."""
         index = bisect_right(self.string_starts, position) - 1
-        known = self.string_ends[index] if index >= 0 else 0
-        return self._inside_line_token(known, position) is None
+        return self.string_ends[index] if index >= 0 else 0
 
     def _string_around(self, position: int) -> int | None:
         """The end of the triple-quoted string containing ``position``, if any."""
@@ -438,13 +441,10 @@ class _Scanner:
             return False
         if _IDENTIFIER_END.match(text, position + 6):
             return False
-        if self._string_around(position) is not None:
+        if not self._is_code(position):
             return False
         line_start = text.rfind("\n", 0, position) + 1
-        index = bisect_right(self.string_starts, position) - 1
-        known = self.string_ends[index] if index >= 0 else 0  # the last triple string's end
-        if self._inside_line_token(known, position) is not None:
-            return False
+        known = self._code_from(position)
         if known > line_start:
             raise Unusual("an import sharing its line with a string")
         continued = text.endswith("\\\n", 0, line_start)
@@ -592,7 +592,7 @@ class _Scanner:
                 return None
             line_start = match.start() + 1
             self._spend(line_start - position)
-            inside = self._string_end(line_start)
+            inside = self._string_around(line_start)
             if inside is None:
                 return line_start, len(match.group(1))
             position = inside
@@ -602,12 +602,6 @@ class _Scanner:
         index = bisect_right(self.string_starts, position) - 1
         if index >= 0 and position < self.string_ends[index]:
             return self.string_starts[index]
-        return None
-
-    def _string_end(self, position: int) -> int | None:
-        index = bisect_right(self.string_starts, position) - 1
-        if index >= 0 and position < self.string_ends[index]:
-            return self.string_ends[index]
         return None
 
     def _header_end(self, header: _Header, block: bool = True) -> int:

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from archlint.abstract_classes import ABSTRACT_BASES, ABSTRACT_DECORATORS, ABSTRACT_METACLASS
 from archlint.dynamic_imports import dynamic_target, split_relative
 from archlint.model import ImportKind, RawImport, ScanError
 
@@ -107,12 +108,6 @@ def _literal(node: cst.BaseExpression) -> str | None:
     return None
 
 
-_ABSTRACT_BASES = frozenset({"ABC", "Protocol"})
-_ABSTRACT_DECORATORS = frozenset(
-    {"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"}
-)
-
-
 def _last(node: cst.BaseExpression) -> str:
     """The last name of a dotted name (``Protocol[T]`` counts as ``Protocol``), else ""."""
     if isinstance(node, cst.Subscript):
@@ -122,18 +117,17 @@ def _last(node: cst.BaseExpression) -> str:
 
 def _is_abstract(node: cst.ClassDef) -> bool:
     for arg in node.bases:
-        if not arg.star and _last(arg.value) in _ABSTRACT_BASES:
+        if not arg.star and _last(arg.value) in ABSTRACT_BASES:
             return True
     for arg in node.keywords:
         metaclass = arg.keyword is not None and arg.keyword.value == "metaclass"
-        if metaclass and _last(arg.value) == "ABCMeta":
+        if metaclass and _last(arg.value) == ABSTRACT_METACLASS:
             return True
     body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
     return any(
         isinstance(statement, cst.FunctionDef)
         and any(
-            not isinstance(d.decorator, cst.Subscript)
-            and _last(d.decorator) in _ABSTRACT_DECORATORS
+            not isinstance(d.decorator, cst.Subscript) and _last(d.decorator) in ABSTRACT_DECORATORS
             for d in statement.decorators
         )
         for statement in body
