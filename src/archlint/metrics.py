@@ -89,6 +89,12 @@ def unit_function(
     return unit
 
 
+def instability_of(units: ImportGraph, name: str) -> float | None:
+    """Ce / (Ca + Ce) of a unit of a graph of units; None for a unit with neither."""
+    fan_in, fan_out = len(units.importers_of(name)), len(units.imported_by(name))
+    return fan_out / (fan_in + fan_out) if fan_in + fan_out else None
+
+
 def measure(
     graph: ImportGraph,
     lines: Mapping[str, int],
@@ -124,9 +130,8 @@ def measure(
     rows = []
     for name in names:
         fan_in, fan_out = len(units.importers_of(name)), len(units.imported_by(name))
-        total = fan_in + fan_out
         number = group_of.get(name, 0)
-        instability = fan_out / total if total else None
+        instability = instability_of(units, name)
         count, abstract = defined[name]
         abstractness = abstract / count if count else None
         distance = None
@@ -148,7 +153,8 @@ def measure(
                 len(groups[number - 1]) if number else 0,
             )
         )
-    cost, longest = _reach(units, names, groups)
+    cost, heights = _reach(units, names, groups)
+    longest = max(heights.values(), default=0)
     system = SystemMetrics(
         units=len(names),
         modules=sum(members.values()),
@@ -160,7 +166,7 @@ def measure(
         depth=longest,
     )
     chosen = tuple(sorted(kind.value for kind in kinds))
-    matrix = _matrix(units, names, groups, layers)
+    matrix = _matrix(units, names, groups, heights, layers)
     package_depth = depth if level == "package" else None
     return Metrics(level, package_depth, chosen, tuple(rows), system, matrix)
 
@@ -169,35 +175,19 @@ def _matrix(
     graph: ImportGraph,
     names: list[str],
     groups: list[list[str]],
+    heights: Mapping[str, int],
     layers: tuple[tuple[str, ...], ...] = (),
 ) -> Matrix:
     """Units ordered so that, without cycles, every import points down and to the right: by
-    layer when ``layers`` (of a layers contract, highest first) are given, then by height (the
-    longest chain of imports below a unit, cycles condensed), highest first, then by name. An
-    import against that order shows a cycle (or, with layers, an upward import)."""
-    # heights on the condensed graph: a cyclic group is one node, named by its first unit
-    node = {name: name for name in names}
+    layer when ``layers`` (of a layers contract, highest first) are given, then by height
+    (from ``_reach``: cycles condensed), highest first, members of a cyclic group together,
+    then by name. An import against that order shows a cycle (or, with layers, an upward
+    import)."""
+    leader = {name: name for name in names}
     for group in groups:
         for name in group:
-            node[name] = group[0]
-    below: dict[str, set[str]] = {n: set() for n in set(node.values())}
-    for name in names:
-        for target in graph.imported_by(name):
-            if node[target] != node[name]:
-                below[node[name]].add(node[target])
-    height: dict[str, int] = {}
-    for start in sorted(below):
-        stack = [start]
-        while stack:  # iterative depth-first: chains can be thousands long
-            current = stack[-1]
-            pending = [t for t in below[current] if t not in height]
-            if pending:
-                stack.extend(pending)
-                continue
-            stack.pop()
-            height[current] = max((height[t] + 1 for t in below[current]), default=0)
+            leader[name] = group[0]
 
-    # members of a cyclic group stay together
     def layer(name: str) -> int:
         """The index of the layer the unit is or lies within; else of the only layer it contains
         (a package unit above a deeper layer); else after every layer."""
@@ -207,7 +197,7 @@ def _matrix(
         above = {i for i, level in enumerate(layers) for e in level if is_within(e, name)}
         return above.pop() if len(above) == 1 else len(layers)
 
-    order = sorted(names, key=lambda name: (layer(name), -height[node[name]], node[name], name))
+    order = sorted(names, key=lambda name: (layer(name), -heights[name], leader[name], name))
     position = {name: index for index, name in enumerate(order)}
     cells = sorted(
         (position[a], position[b], len(graph.direct_imports(a, b)))
@@ -218,14 +208,18 @@ def _matrix(
     return Matrix(tuple(order), tuple(cells), cyclic)
 
 
-def _reach(graph: ImportGraph, names: list[str], groups: list[list[str]]) -> tuple[float, int]:
-    """Propagation cost and depth, on the graph with each cyclic group condensed to one node.
+def _reach(
+    graph: ImportGraph, names: list[str], groups: list[list[str]]
+) -> tuple[float, dict[str, int]]:
+    """Propagation cost, and the height of each unit (the longest chain of imports below it),
+    on the graph with each cyclic group condensed to one node: the system's depth is the
+    largest height.
 
     Reachability is kept as one integer bit set per condensed node (bit ``i``: unit ``i``),
     filled in reverse topological order: linear in the imports, times a machine word per 64
     units, where one search per unit would be quadratic."""
     if not names:
-        return 0.0, 0
+        return 0.0, {}
     node_of = {name: index for index, name in enumerate(names)}  # singletons
     for number, group in enumerate(groups):
         for name in group:
@@ -249,7 +243,7 @@ def _reach(graph: ImportGraph, names: list[str], groups: list[list[str]]) -> tup
             depth = max(depth, longest[successor] + 1)
         reach[node], longest[node] = seen, depth
     visible = sum(reach[node_of[name]].bit_count() for name in names)
-    return visible / len(names) ** 2, max(longest.values())
+    return visible / len(names) ** 2, {name: longest[node_of[name]] for name in names}
 
 
 def _topological(nodes: list[int], successors: Mapping[int, set[int]]) -> list[int]:

@@ -10,13 +10,11 @@ carry the names, columns only numbers, written vertically.
 
 from __future__ import annotations
 
-import re
 from xml.sax.saxutils import escape
 
 from archlint.metrics import Metrics
 from archlint.model import ArchlintError
 
-_SIZE = re.compile(r'width="(\d+)" height="(\d+)"')
 MAX_UNITS = 300  # beyond this a matrix is no longer readable on a screen
 CELL = 16
 CHAR = 6.7  # width of one character of the 11 px monospace font
@@ -29,16 +27,18 @@ def render_pictures(metrics: Metrics) -> str:
     """The abstractness/instability scatter above the dependency structure matrix, in one
     standalone SVG."""
     scatter, scatter_width, scatter_height = _scatter(metrics)
-    dsm = render_dsm(metrics)
-    dsm_width, dsm_height = (int(v) for v in _SIZE.search(dsm).groups())  # type: ignore[union-attr]
-    body = dsm.split("\n", 1)[1].rsplit("</svg>", 1)[0]
+    dsm, dsm_width, dsm_height = _dsm(metrics)
     width, height = max(scatter_width, dsm_width), scatter_height + dsm_height
+    return _document(
+        f'{scatter}<g transform="translate(0 {scatter_height})">\n{dsm}</g>\n', width, height
+    )
+
+
+def _document(body: str, width: int, height: int) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}">\n'
-        f'<rect width="{width}" height="{height}" fill="white"/>\n'
-        f"{scatter}"
-        f'<g transform="translate(0 {scatter_height})">\n{body}</g>\n</svg>\n'
+        f'<rect width="{width}" height="{height}" fill="white"/>\n{body}</svg>\n'
     )
 
 
@@ -128,7 +128,8 @@ def _scatter(metrics: Metrics) -> tuple[str, int, int]:
     return "\n".join(out) + "\n", width, height
 
 
-def render_dsm(metrics: Metrics) -> str:
+def _dsm(metrics: Metrics) -> tuple[str, int, int]:
+    """The matrix's elements, width and height."""
     matrix = metrics.matrix
     count = len(matrix.units)
     if count > MAX_UNITS:
@@ -146,9 +147,6 @@ def render_dsm(metrics: Metrics) -> str:
     text_width = round(max(len(title) * 1.1, len(legend)) * CHAR) + 16
     width, height = max(left + count * CELL + 12, text_width), top + count * CELL + 12
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}">',
-        f'<rect width="{width}" height="{height}" fill="white"/>',
         f'<text x="8" y="16" {FONT} font-weight="bold">{escape(title)}</text>',
         f'<text x="8" y="32" {FONT} fill="#555">{escape(legend)}</text>',
     ]
@@ -191,5 +189,4 @@ def render_dsm(metrics: Metrics) -> str:
                 f'<text x="{x + CELL / 2}" y="{y + CELL - 4}" {SMALL} '
                 f'text-anchor="middle" fill="white">{imports}</text>'
             )
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n", width, height

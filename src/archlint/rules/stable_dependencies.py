@@ -9,7 +9,7 @@ the two units, with both instabilities.
 from __future__ import annotations
 
 from archlint.contracts import StableDependenciesContract
-from archlint.metrics import measure, unit_function
+from archlint.metrics import instability_of, unit_function
 from archlint.model import Violation, make_violation
 from archlint.rules.context import RuleContext
 
@@ -22,9 +22,8 @@ def check(contract: StableDependenciesContract, ctx: RuleContext) -> list[Violat
     grouping = unit_function(contract.level, contract.depth)
     units_of = {name: grouping(graph.module(name)) for name in graph.modules}
     checked = {units_of[name] for name in selected}
-    metrics = measure(graph, ctx.lines, contract.level, contract.depth, contract.kinds)
-    instability = {unit.name: unit.instability for unit in metrics.units}
-    units = graph.filtered(contract.kinds).collapsed(lambda name: units_of[name])
+    units = graph.collapsed(lambda name: units_of[name])  # the view already has the kinds
+    instability = {name: instability_of(units, name) for name in units.modules}
     found = []
     for unit in sorted(u for u in checked if u is not None):
         mine = instability.get(unit)
