@@ -207,15 +207,14 @@ def _parse_kinds(ctx: click.Context, param: click.Parameter, value: str | None) 
 
     if value is None:
         return DEFAULT_KINDS
+    from archlint.contract_tables import suggest
+
     known = {kind.value: kind for kind in ImportKind}
     chosen = set()
     for name in (part.strip() for part in value.split(",")):
         if name not in known:
-            hint = difflib.get_close_matches(name, list(known), n=1)
-            suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
-            raise click.BadParameter(
-                f"unknown import kind '{name}' (one of {', '.join(sorted(known))}){suggestion}"
-            )
+            hint = suggest(name, sorted(known), "valid kinds are")
+            raise click.BadParameter(f"unknown import kind '{name}'{hint}")
         chosen.add(known[name])
     return frozenset(chosen)
 
@@ -312,7 +311,6 @@ def list_rules() -> None:
 @click.argument("code")
 def rule(code: str) -> None:
     """Print the documentation (the executable spec) of rule CODE."""
-    import difflib
 
     from archlint.rules.registry import BY_CODE
     from archlint.specs import find_spec

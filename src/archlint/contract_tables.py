@@ -400,22 +400,26 @@ def _runtime_kinds(contract: _C, table: Table) -> _C:
     return dataclasses.replace(contract, kinds=frozenset(ImportKind) - {ImportKind.TYPE_CHECKING})
 
 
+def _number(table: Table, key: str, whole: bool) -> float:
+    """The number at ``key``: a whole number of at least 0 (``whole``), else one from 0 to 1."""
+    value = table.data[key]
+    expected = "a whole number of at least 0" if whole else "a number from 0 to 1"
+    number = -1.0
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    fits = number == int(number) and number >= 0 if whole else 0 <= number <= 1
+    if not fits:
+        raise table.error(f"`{key}` in {table.label} must be {expected}, got {_shown(value)}", key)
+    return number
+
+
 def _thresholds(table: Table, default_name: str) -> Contract:
     level, depth = _level_and_depth(table)
     limits: list[tuple[str, float]] = []
     for key, whole in THRESHOLDS.items():
         if key not in table.data:
             continue
-        value = table.data[key]
-        expected = "a whole number of at least 0" if whole else "a number from 0 to 1"
-        number = -1.0
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            number = float(value)
-        fits = number == int(number) and number >= 0 if whole else 0 <= number <= 1
-        if not fits:
-            message = f"`{key}` in {table.label} must be {expected}, got {_shown(value)}"
-            raise table.error(message, key)
-        limits.append((key, number))
+        limits.append((key, _number(table, key, whole)))
     if not limits:
         message = (
             f"{table.label} sets no limit; add one of {', '.join(THRESHOLDS)} "
@@ -434,13 +438,7 @@ def _thresholds(table: Table, default_name: str) -> Contract:
 
 def _stable_dependencies(table: Table, default_name: str) -> Contract:
     level, depth = _level_and_depth(table)
-    tolerance = table.data.get("tolerance", 0.0)
-    number = -1.0
-    if isinstance(tolerance, (int, float)) and not isinstance(tolerance, bool):
-        number = float(tolerance)
-    if not 0 <= number <= 1:
-        message = f"`tolerance` in {table.label} must be a number from 0 to 1"
-        raise table.error(f"{message}, got {_shown(tolerance)}", "tolerance")
+    number = _number(table, "tolerance", whole=False) if "tolerance" in table.data else 0.0
     contract = StableDependenciesContract(
         "",
         modules=table.strings("modules", nonempty=True, patterns=True),

@@ -9,6 +9,8 @@ line in pyproject.toml.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from archlint.contracts import ThresholdsContract
 from archlint.metrics import Matrix, Metrics, UnitMetrics, measure, unit_function
 from archlint.model import Violation, make_violation
@@ -120,6 +122,4 @@ def _at_config(contract: ThresholdsContract, ctx: RuleContext, key: str, message
 
 
 def _located(violation: Violation, path: str, line: int) -> Violation:
-    from dataclasses import replace
-
     return replace(violation, path=path, line=line, column=1)
