@@ -192,6 +192,9 @@ def scan_imports(text: str) -> tuple[RawImport, ...] | None:
 class _Scanner:
     def __init__(self, text: str) -> None:
         self.text = text
+        # the text after a newline, so that patterns anchored at "\n" also see the first line;
+        # a match's start in it is the matched line's start in ``text``
+        self.lines_text = "\n" + text
         self.string_starts: list[int] = []  # triple-quoted strings, in order
         self.string_ends: list[int] = []
         self.header_at: dict[int, _Header] = {}  # by line start
@@ -240,7 +243,7 @@ class _Scanner:
         mapped to where the statements end, for the general loop to skip."""
         text = self.text
         done: dict[int, int] = {}
-        for match in _SIMPLE.finditer("\n" + text):
+        for match in _SIMPLE.finditer(self.lines_text):
             start = match.start()  # the newline before, in "\n" + text: the line start in text
             if self._string_around(start) is not None or text.endswith("\\\n", 0, start):
                 continue  # inside a string, or continuing a line: the general loop decides
@@ -268,7 +271,7 @@ class _Scanner:
         abstract: set[int] = set()  # line starts of the abstract classes
         count = 0
         markers = "ABC" in text or "Protocol" in text
-        for match in _CLASS_LINE.finditer("\n" + text):
+        for match in _CLASS_LINE.finditer(self.lines_text):
             line_start, indent = match.start(), len(match[1])
             if self._string_around(line_start) is not None:
                 continue
@@ -278,7 +281,7 @@ class _Scanner:
             if markers and self._abstract_bases(self._header(line_start, indent)):
                 abstract.add(line_start)
         if "abstract" in text:
-            for match in _ABSTRACT_DECORATOR.finditer("\n" + text):
+            for match in _ABSTRACT_DECORATOR.finditer(self.lines_text):
                 line_start, indent = match.start(), len(match[1])
                 if not indent or self._string_around(line_start) is not None:
                     continue
