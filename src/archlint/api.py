@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from archlint.cache import open_cache
+from archlint.cache import ScanCache, open_cache
 from archlint.config import load_config
 from archlint.contracts import (
     BannedApiContract,
@@ -18,16 +18,12 @@ from archlint.contracts import (
     DependenciesContract,
     ProjectDependencies,
 )
-from archlint.distributions import distributions_of, import_names
-from archlint.engine import check_contracts, contract_view
-from archlint.graph import ImportGraph
 from archlint.model import ArchlintError, Diagnostic, Import, NameUse, Report
 from archlint.project import Layout, discover, find_root
-from archlint.resolve import resolve
-from archlint.scanning import scan_files
 
 if TYPE_CHECKING:
     from archlint.component_map import ComponentMap
+    from archlint.graph import ImportGraph
 
 Log = Callable[[str], None]
 
@@ -66,6 +62,12 @@ def analyse(
     beyond the graph (only ``check`` needs them; banned names may mean parsing with libcst).
     """
     started_ns = time.time_ns()  # before any file is read: see ScanCache.record
+    root, config, layout = _project(path, log)
+    scan_cache = _open_cache(root, cache, cache_dir, started_ns, warn or log)
+    return _analyse(root, config, layout, scan_cache, log, warn or log, contract_facts)
+
+
+def _project(path: str | Path, log: Log | None) -> tuple[Path, Config, Layout]:
     root = find_root(Path(path))
     pyproject = root / "pyproject.toml"
     if log:
@@ -74,12 +76,32 @@ def analyse(
     layout = discover(root, config)
     if log:
         log(f"found {len(layout.files)} files in root packages {', '.join(layout.root_packages)}")
-    warn = warn or log
-    scan_cache = None
-    if cache:
-        scan_cache, refusal = open_cache(root, cache_dir, started_ns)
-        if refusal and warn:
-            warn(refusal)
+    return root, config, layout
+
+
+def _open_cache(
+    root: Path, cache: bool, cache_dir: str | Path | None, started_ns: int, warn: Log | None
+) -> ScanCache | None:
+    if not cache:
+        return None
+    scan_cache, refusal = open_cache(root, cache_dir, started_ns)
+    if refusal and warn:
+        warn(refusal)
+    return scan_cache
+
+
+def _analyse(
+    root: Path,
+    config: Config,
+    layout: Layout,
+    scan_cache: ScanCache | None,
+    log: Log | None,
+    warn: Log | None,
+    contract_facts: bool,
+) -> Analysis:
+    from archlint.resolve import resolve
+    from archlint.scanning import scan_files
+
     scans, diagnostics = scan_files(root, layout.files, scan_cache, log, warn)
     graph, resolution = resolve(layout, scans)
     diagnostics.extend(resolution)
@@ -126,8 +148,25 @@ def check(
     warn: Log | None = None,
 ) -> Report:
     """Check the architecture of the project at ``path`` (or its nearest configured parent).
-    ``cache``, ``cache_dir`` and ``warn`` are those of ``analyse``."""
-    analysis = analyse(path, log, cache=cache, cache_dir=cache_dir, warn=warn, contract_facts=True)
+    ``cache``, ``cache_dir`` and ``warn`` are those of ``analyse``; the cache also keeps the
+    report, which is reused while nothing it depends on has changed (see report_cache)."""
+    started_ns = time.time_ns()  # before any file is read: see ScanCache.record
+    root, config, layout = _project(path, log)
+    warn = warn or log
+    scan_cache = _open_cache(root, cache, cache_dir, started_ns, warn)
+    inputs = None
+    if scan_cache is not None:
+        from archlint import report_cache
+
+        inputs = report_cache.inputs_of(root, config, layout)
+        reused = report_cache.lookup(scan_cache, inputs, root, layout, log)
+        if reused is not None:
+            _warn_about(scan_cache, warn)
+            return reused
+    from archlint.distributions import distributions_of, import_names
+    from archlint.engine import check_contracts
+
+    analysis = _analyse(root, config, layout, scan_cache, log, warn, contract_facts=True)
     results, diagnostics = check_contracts(
         analysis.graph,
         analysis.config,
@@ -139,7 +178,7 @@ def check(
         analysis.lines,
         analysis.classes,
     )
-    return Report(
+    report = Report(
         contracts=tuple(results),
         diagnostics=tuple(sorted(set(analysis.diagnostics) | set(diagnostics))),
         files=len(analysis.layout.files),
@@ -148,6 +187,15 @@ def check(
         config_path=analysis.config.path,
         root=str(analysis.root),
     )
+    if scan_cache is not None and inputs is not None:
+        report_cache.store(scan_cache, inputs, layout, scan_cache.digests, report)
+    return report
+
+
+def _warn_about(scan_cache: ScanCache, warn: Log | None) -> None:
+    if warn:
+        for message in scan_cache.warnings():
+            warn(message)
 
 
 def components(
@@ -170,6 +218,7 @@ def components(
         )
         raise ArchlintError(message, analysis.config.path)
     from archlint.component_map import component_map
+    from archlint.engine import contract_view
 
     view = contract_view(analysis.graph, contract)
     return component_map(view, contract, analysis.config.path)

@@ -193,8 +193,9 @@ class ScanCache:
         self.content_hits = 0
         self._store: str | None = None
         self.packed: dict[str, object] = {}  # digest -> encoded scan, from the index file
-        self.index = self._load_index()
+        self._index: dict[str, tuple[Stamp, str]] | None = None  # read when first needed
         self.seen: dict[str, tuple[Stamp, str]] = {}
+        self.digests: dict[str, str] = {}  # path -> digest of every file found or recorded
         self.encoded: dict[str, object] = {}  # digest -> encoded scan, of this run's files
         self.visited: set[str] = set()  # every file this run asked for
 
@@ -202,9 +203,16 @@ class ScanCache:
     def scans(self) -> str:
         return str(self.namespace / "scans")
 
+    @property
+    def index(self) -> dict[str, tuple[Stamp, str]]:
+        """path -> (stamp, digest) recorded by an earlier run (a reused report never reads it)."""
+        if self._index is None:
+            self._index = self._load_index()
+        return self._index
+
     # reading
 
-    def _read_json(self, path: Path | str) -> object:
+    def read_json(self, path: Path | str) -> object:
         """The JSON in ``path``; None if missing; counts an unreadable or invalid file."""
         try:
             with open(path, "rb") as stream:
@@ -221,7 +229,7 @@ class ScanCache:
             return None
 
     def _load_index(self) -> dict[str, tuple[Stamp, str]]:
-        data = self._read_json(self.index_path)
+        data = self.read_json(self.index_path)
         if data is None:
             return {}
         if (
@@ -257,7 +265,7 @@ class ScanCache:
             if data is not None:
                 self.corrupt += 1
                 del self.packed[digest]
-            data = self._read_json(entry_path(self.scans, digest))
+            data = self.read_json(entry_path(self.scans, digest))
             if data is None:
                 return None
             scan = decode_scan(data)
@@ -266,6 +274,26 @@ class ScanCache:
                 return None
         self.encoded[digest] = data
         return scan
+
+    def load_stored(self, digest: str) -> FileScan | None:
+        """The scan stored under ``digest`` in the scan directory (not the index's copies)."""
+        if not _is_digest(digest):
+            return None
+        data = self.read_json(entry_path(self.scans, digest))
+        if data is None:
+            return None
+        scan = decode_scan(data)
+        if scan is None:
+            self.corrupt += 1
+        return scan
+
+    def store_one(self, digest: str, scan: FileScan) -> None:
+        """Store one scan under ``digest`` (a failure only disables writing)."""
+        store = self.store()
+        if store is not None:
+            failure = store_scan(store, digest, encode_scan(scan))
+            if failure is not None:
+                self.failed(failure)
 
     def find(self, relpath: str, path: str) -> FileScan | None:
         """The cached scan of the file at ``path`` (``relpath`` from the root), or None."""
@@ -279,6 +307,7 @@ class ScanCache:
             scan = self.load(known[1])  # the bytes have this digest: no need to read them
             if scan is not None:
                 self.seen[relpath] = known
+                self.digests[relpath] = known[1]
                 self.fast_hits += 1
             return scan
         try:
@@ -302,6 +331,7 @@ class ScanCache:
         ``scan`` (of a file scanned in this run) is packed into the index."""
         if scan is not None:
             self.encoded[digest] = encode_scan(scan)
+        self.digests[relpath] = digest
         limit = self.started_ns - RACY_MARGIN_NS
         if FAST_PATH and stamp[0] < limit and stamp[1] < limit:
             self.seen[relpath] = (stamp, digest)

@@ -81,6 +81,8 @@ def test_a_damaged_cache_gives_one_warning_and_the_same_report(broken_shop: Path
     entries = list((broken_shop / ".archlint_cache").glob("scan-v*/scans/*/*.json"))
     for entry in entries:
         entry.write_bytes(entry.read_bytes()[:10])
+    for report in (broken_shop / ".archlint_cache").glob("scan-v*/report-*.json"):
+        report.unlink()  # else the report is reused without reading a scan
     result = run("check", "--format", "concise", cwd=broken_shop)
     assert (result.out, result.code) == (expected.out, expected.code)
     assert result.err == (
@@ -111,8 +113,11 @@ def test_verbose_says_what_the_cache_held(project: Project, run: Run) -> None:
     root = project(NO_CYCLES)
     run("check", cwd=root)
     result = run("check", "-v", cwd=root)
+    assert "archlint: report cache: reused the report of 4 files\n" in result.err
+    (root / "src/app/c.py").write_text("import sys\n", encoding="utf-8")  # a new report
+    result = run("check", "-v", cwd=root)
     cache = root / ".archlint_cache"
-    assert f"archlint: scan cache {cache}: 0 files unchanged, 4 found by content, 0 to scan\n" in (
+    assert f"archlint: scan cache {cache}: 0 files unchanged, 3 found by content, 1 to scan\n" in (
         result.err
     )
 

@@ -1,0 +1,228 @@
+"""The report cache through the CLI: a warm run reuses the report while nothing it depends on
+changed, and every kind of change that matters gives the report a run without cache gives."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import archlint.cache
+import archlint.parse
+import archlint.report_cache
+import archlint.resolve
+from archlint.model import FileScan
+from tests.e2e.conftest import Project, Result, Run
+
+SHOP = {
+    "pyproject.toml": (
+        '[tool.archlint]\n\n[[tool.archlint.layers]]\nname = "shop"\n'
+        'layers = ["shop.api", "shop.domain", "shop.db"]\n'
+    ),
+    "src/shop/__init__.py": "",
+    "src/shop/api.py": "from shop import domain\n",
+    "src/shop/domain.py": "import os\nfrom shop import db\n",
+    "src/shop/db.py": "import sqlite3\nfrom shop import api\n",
+    "src/shop/util.py": "",
+}
+
+
+def _refuse(*args: object) -> object:
+    raise AssertionError("the analysis ran although the report was cached")
+
+
+def _same_as_without_cache(run: Run, root: Path) -> Result:
+    """A cached run, checked against a run without cache; returns the cached run."""
+    cached = run("check", "-v", cwd=root)
+    fresh = run("check", "--no-cache", cwd=root)
+    assert (cached.out, cached.code) == (fresh.out, fresh.code)
+    return cached
+
+
+def test_a_warm_run_reuses_the_report(
+    project: Project, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(SHOP)
+    first = run("check", "--format", "concise", cwd=root)
+    assert first.code == 1 and "ARC101" in first.out
+    monkeypatch.setattr(archlint.resolve, "resolve", _refuse)
+    monkeypatch.setattr(archlint.parse, "scan", _refuse)
+    second = run("check", "--format", "concise", "-v", cwd=root)
+    assert (second.out, second.code) == (first.out, first.code)
+    assert "archlint: report cache: reused the report of 5 files\n" in second.err
+    monkeypatch.undo()
+    for fmt in ("text", "json"):  # the report is kept, not its rendering
+        assert (
+            run("check", "--format", fmt, cwd=root).out
+            == run("check", "--format", fmt, "--no-cache", cwd=root).out
+        )
+
+
+def test_an_edit_that_leaves_the_imports_reuses_the_report(
+    project: Project, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(SHOP)
+    run("check", cwd=root)
+    with (root / "src/shop/db.py").open("a", encoding="utf-8") as stream:
+        stream.write("# a comment\n\ndef helper():\n    return 1\n")
+    monkeypatch.setattr(archlint.resolve, "resolve", _refuse)
+    cached = run("check", "--format", "concise", "-v", cwd=root)
+    assert "reused the report of 5 files (1 changed file scanned again)\n" in cached.err
+    monkeypatch.undo()
+    fresh = run("check", "--format", "concise", "--no-cache", cwd=root)
+    assert (cached.out, cached.code) == (fresh.out, fresh.code)
+
+
+def _append(path: str, text: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        with (root / path).open("a", encoding="utf-8") as stream:
+            stream.write(text)
+
+    return edit
+
+
+def _prepend(path: str, text: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        target = root / path
+        target.write_text(text + target.read_text(encoding="utf-8"), encoding="utf-8")
+
+    return edit
+
+
+def _write(path: str, text: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        (root / path).write_text(text, encoding="utf-8")
+
+    return edit
+
+
+def _delete(path: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        (root / path).unlink()
+
+    return edit
+
+
+EDITS = {
+    "an import breaks a layer": _append("src/shop/db.py", "from shop import domain\n"),
+    "the broken import goes": _write("src/shop/db.py", "import sqlite3\n"),
+    "the import moves down a line": _prepend("src/shop/db.py", "# header\n"),
+    "a function import": _append("src/shop/util.py", "def f():\n    import shop.api\n"),
+    "a new file": _write("src/shop/extra.py", "import shop.api\n"),
+    "a file goes": _delete("src/shop/util.py"),
+    "a file becomes unreadable": _write("src/shop/util.py", "from . import (\n"),
+    "the configuration": _append(
+        "pyproject.toml",
+        '\n[[tool.archlint.forbidden]]\nsource = ["shop.domain"]\nforbidden = ["os"]\n',
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS.values(), ids=EDITS.keys())
+def test_a_change_that_matters_gives_a_new_report(
+    project: Project, run: Run, edit: Callable[[Path], None]
+) -> None:
+    root = project(SHOP)
+    before = run("check", cwd=root)
+    edit(root)
+    after = _same_as_without_cache(run, root)
+    assert (after.out, after.code) != (before.out, before.code)
+    assert "reused" not in after.err
+    assert _same_as_without_cache(run, root).out == after.out  # and that report is kept
+    assert "reused the report" in run("check", "-v", cwd=root).err
+
+
+def test_content_changed_with_mtime_and_size_preserved(
+    project: Project, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stamps are trusted once they are old enough (the margin is 0 here): a `cp -p` or a
+    restored cache that keeps mtime and size still changes ctime, so the file is read again."""
+    monkeypatch.setattr(archlint.cache, "RACY_MARGIN_NS", 0)
+    monkeypatch.setattr(archlint.report_cache, "RACY_MARGIN_NS", 0)
+    root = project(SHOP)
+    target = root / "src/shop/db.py"
+    before = target.stat()
+    time.sleep(0.01)
+    first = run("check", cwd=root)
+    entry = json.loads(next((root / ".archlint_cache").glob("scan-v*/report-*.json")).read_bytes())
+    assert all(stamp is not None for _, stamp, _ in entry["files"])  # the fast path is in use
+    changed = target.read_bytes().replace(b"from shop import api", b"from shop import sql")
+    assert len(changed) == before.st_size
+    target.write_bytes(changed)
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = _same_as_without_cache(run, root)
+    assert after.out != first.out
+
+
+def test_metric_thresholds_see_line_counts(project: Project, run: Run) -> None:
+    root = project(
+        {
+            **SHOP,
+            "pyproject.toml": (
+                '[tool.archlint]\n\n[[tool.archlint.thresholds]]\nmodules = ["shop"]\n'
+                "max-module-lines = 3\n"
+            ),
+        }
+    )
+    assert run("check", cwd=root).code == 0
+    _append("src/shop/util.py", "# one\n# two\n# three\n# four\n")(root)
+    after = _same_as_without_cache(run, root)
+    assert after.code == 1 and "ARC801" in after.out
+
+
+def test_banned_names_see_the_text(project: Project, run: Run) -> None:
+    root = project(
+        {
+            **SHOP,
+            "pyproject.toml": (
+                '[tool.archlint]\n\n[[tool.archlint.banned-api]]\nnames = ["eval"]\n'
+                'modules = ["shop"]\n'
+            ),
+        }
+    )
+    assert run("check", cwd=root).code == 0
+    _append("src/shop/util.py", "eval('1')\n")(root)
+    after = _same_as_without_cache(run, root)
+    assert after.code == 1 and "ARC701" in after.out
+
+
+def test_a_damaged_report_entry_gives_one_warning_and_the_same_report(
+    project: Project, run: Run
+) -> None:
+    root = project(SHOP)
+    expected = run("check", "--format", "concise", cwd=root)
+    (entry,) = (root / ".archlint_cache").glob("scan-v*/report-*.json")
+    entry.write_bytes(entry.read_bytes()[:40])
+    result = run("check", "--format", "concise", cwd=root)
+    assert (result.out, result.code) == (expected.out, expected.code)
+    assert result.err == (
+        f"archlint: warning: ignored 1 unreadable entry in the cache {root / '.archlint_cache'}; "
+        "rebuilt\n"
+    )
+    again = run("check", "--format", "concise", "-v", cwd=root)
+    assert "reused the report" in again.err and "warning" not in again.err
+
+
+def test_an_old_scan_that_is_gone_means_a_full_run(
+    project: Project, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(SHOP)
+    run("check", cwd=root)
+    for scan in (root / ".archlint_cache").glob("scan-v*/scans/*/*.json"):
+        scan.unlink()
+    _append("src/shop/db.py", "# a comment\n")(root)
+    calls: list[bytes] = []
+    real = archlint.parse.scan
+
+    def counted(source: bytes) -> FileScan:
+        calls.append(source)
+        return real(source)
+
+    monkeypatch.setattr(archlint.parse, "scan", counted)
+    after = _same_as_without_cache(run, root)
+    assert "reused" not in after.err
+    assert calls
