@@ -10,19 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from archlint.cache import ScanCache, open_cache
-from archlint.config import load_config
-from archlint.contracts import (
-    BannedApiContract,
-    ComponentsContract,
-    Config,
-    DependenciesContract,
-    ProjectDependencies,
-)
 from archlint.model import ArchlintError, Diagnostic, Import, NameUse, Report
 from archlint.project import Layout, discover, find_root
 
 if TYPE_CHECKING:
     from archlint.component_map import ComponentMap
+    from archlint.contracts import Config, ProjectDependencies
     from archlint.graph import ImportGraph
 
 Log = Callable[[str], None]
@@ -67,12 +60,16 @@ def analyse(
     return _analyse(root, config, layout, scan_cache, log, warn or log, contract_facts)
 
 
-def _project(path: str | Path, log: Log | None) -> tuple[Path, Config, Layout]:
-    root = find_root(Path(path))
-    pyproject = root / "pyproject.toml"
-    if log:
-        log(f"using configuration {pyproject}")
-    config = load_config(pyproject, "pyproject.toml")
+def _project(
+    path: str | Path, log: Log | None, root: Path | None = None
+) -> tuple[Path, Config, Layout]:
+    from archlint.config import load_config  # not needed when the whole report is reused
+
+    if root is None:
+        root = find_root(Path(path))
+        if log:
+            log(f"using configuration {root / 'pyproject.toml'}")
+    config = load_config(root / "pyproject.toml", "pyproject.toml")
     layout = discover(root, config)
     if log:
         log(f"found {len(layout.files)} files in root packages {', '.join(layout.root_packages)}")
@@ -99,6 +96,7 @@ def _analyse(
     warn: Log | None,
     contract_facts: bool,
 ) -> Analysis:
+    from archlint.contracts import BannedApiContract, DependenciesContract
     from archlint.resolve import resolve
     from archlint.scanning import scan_files
 
@@ -151,15 +149,26 @@ def check(
     ``cache``, ``cache_dir`` and ``warn`` are those of ``analyse``; the cache also keeps the
     report, which is reused while nothing it depends on has changed (see report_cache)."""
     started_ns = time.time_ns()  # before any file is read: see ScanCache.record
-    root, config, layout = _project(path, log)
+    root = find_root(Path(path))
+    if log:
+        log(f"using configuration {root / 'pyproject.toml'}")
     warn = warn or log
     scan_cache = _open_cache(root, cache, cache_dir, started_ns, warn)
-    inputs = None
+    entry = None
     if scan_cache is not None:
         from archlint import report_cache
 
+        entry = report_cache.read_entry(scan_cache)
+        reused = report_cache.reuse_unchanged(entry, root, log) if entry else None
+        if reused is not None:
+            return reused
+    root, config, layout = _project(path, log, root)
+    inputs = None
+    if scan_cache is not None:
         inputs = report_cache.inputs_of(root, config, layout)
-        reused = report_cache.lookup(scan_cache, inputs, root, layout, log)
+        reused = (
+            report_cache.lookup(scan_cache, entry, inputs, root, layout, log) if entry else None
+        )
         if reused is not None:
             _warn_about(scan_cache, warn)
             return reused
@@ -207,6 +216,8 @@ def components(
     warn: Log | None = None,
 ) -> ComponentMap:
     """The component map of the project at ``path``; arguments are those of ``analyse``."""
+    from archlint.contracts import ComponentsContract
+
     analysis = analyse(path, log, cache=cache, cache_dir=cache_dir, warn=warn)
     contract = next(
         (c for c in analysis.config.contracts if isinstance(c, ComponentsContract)), None

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 import traceback
@@ -317,6 +316,8 @@ def rule(code: str) -> None:
 
     code = code.upper()
     if code not in BY_CODE:
+        import difflib
+
         hint = difflib.get_close_matches(code, list(BY_CODE), n=1)
         suggestion = f"; did you mean {hint[0]}?" if hint else "; `archlint rules` lists them"
         click.echo(f"archlint: error: unknown rule code '{code}'{suggestion}", err=True)

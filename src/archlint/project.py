@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from archlint.config import has_archlint_table
-from archlint.contracts import Config
 from archlint.model import ArchlintError
+
+if TYPE_CHECKING:
+    from archlint.contracts import Config
 
 _ARCHLINT_HEADER = re.compile(rb"^[ \t]*\[\[?[ \t]*tool\.archlint\b", re.MULTILINE)
 DEFAULT_EXCLUDES = frozenset(
@@ -45,6 +46,10 @@ class Layout:
     files: tuple[SourceFile, ...]
     namespaces: tuple[tuple[str, str], ...]  # (module, directory path) without __init__.py
     root_packages: tuple[str, ...]
+    # every directory whose entries were read (absolute paths, sorted): while none of them
+    # changes (a directory's mtime moves whenever an entry is added, removed or renamed),
+    # neither does the layout (see report_cache)
+    directories: tuple[str, ...] = ()
 
 
 def find_root(start: Path) -> Path:
@@ -54,12 +59,18 @@ def find_root(start: Path) -> Path:
         start = start.parent
     for directory in (start, *start.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file() and (has_archlint_table(candidate) or _mentions_archlint(candidate)):
+        if candidate.is_file() and (_mentions_archlint(candidate) or _has_table(candidate)):
             return directory
     raise ArchlintError(
         f"no pyproject.toml with a [tool.archlint] table in {start} or any parent directory; "
         "add one (see docs/configuration.md)"
     )
+
+
+def _has_table(path: Path) -> bool:
+    from archlint.config import has_archlint_table  # a TOML parser, needed only when in doubt
+
+    return has_archlint_table(path)
 
 
 def _mentions_archlint(path: Path) -> bool:
@@ -103,32 +114,43 @@ class _Excluder:
         return hit
 
 
-def _has_python(directory: Path, root: Path, excluder: _Excluder) -> bool:
+def _has_python(directory: Path, root: Path, excluder: _Excluder, listed: list[str]) -> bool:
     rel = directory.relative_to(root).as_posix()
-    return any(True for _ in _walk(str(directory), rel, "", excluder))
+    return any(True for _ in _walk(str(directory), rel, "", excluder, listed))
 
 
-def _walk(directory: str, rel_dir: str, module: str, excluder: _Excluder) -> Iterator[SourceFile]:
-    """Python files below ``directory`` (``rel_dir`` from the root; module ``module``);
-    directory symlinks not followed. Plain strings: pathlib costs seconds on 10,000 files."""
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
-        name = entry.name
-        rel = f"{rel_dir}/{name}" if rel_dir else name
-        if excluder.excluded(rel, name):
+def _walk(
+    directory: str, rel_dir: str, module: str, excluder: _Excluder, listed: list[str]
+) -> Iterator[SourceFile]:
+    """Python files below ``directory`` (``rel_dir`` from the root; module ``module``), in no
+    particular order; directory symlinks not followed; each directory read is added to
+    ``listed``. Plain strings and an explicit stack: pathlib and nested generators cost a
+    large part of a warm run on 10,000 files."""
+    patterns = bool(excluder.patterns)
+    stack = [(directory, rel_dir, module)]
+    while stack:
+        directory, rel_dir, module = stack.pop()
+        listed.append(directory)
+        try:
+            with os.scandir(directory) as scanned:
+                entries = list(scanned)
+        except OSError:
             continue
-        if entry.is_dir(follow_symlinks=False):
-            if "." not in name:
-                yield from _walk(entry.path, rel, f"{module}.{name}", excluder)
-        elif name.endswith(".py") and entry.is_file():
-            stem = name[:-3]
-            if stem == "__init__":
-                yield SourceFile(module, rel, True)
-            elif "." not in stem and stem:
-                yield SourceFile(f"{module}.{stem}", rel, False)
+        prefix = f"{rel_dir}/" if rel_dir else ""
+        for entry in entries:
+            name = entry.name
+            if name in DEFAULT_EXCLUDES or (patterns and excluder.excluded(prefix + name, name)):
+                continue
+            if name.endswith(".py"):
+                if not entry.is_file():
+                    continue
+                stem = name[:-3]
+                if stem == "__init__":
+                    yield SourceFile(module, prefix + name, True)
+                elif "." not in stem and stem:
+                    yield SourceFile(f"{module}.{stem}", prefix + name, False)
+            elif "." not in name and entry.is_dir(follow_symlinks=False):
+                stack.append((entry.path, prefix + name, f"{module}.{name}"))
 
 
 def discover(root: Path, config: Config) -> Layout:
@@ -156,7 +178,9 @@ def discover(root: Path, config: Config) -> Layout:
         source_roots = [root / "src"] if (root / "src").is_dir() else [root]
 
     candidates: dict[str, Path] = {}
+    listed: list[str] = []
     for source_root in source_roots:
+        listed.append(str(source_root))
         try:
             entries = sorted(os.scandir(source_root), key=lambda e: e.name)
         except OSError as exc:
@@ -166,7 +190,7 @@ def discover(root: Path, config: Config) -> Layout:
             if excluder.excluded(rel, entry.name):
                 continue
             if entry.is_dir(follow_symlinks=False) and entry.name.isidentifier():
-                if _has_python(Path(entry.path), root, excluder):
+                if _has_python(Path(entry.path), root, excluder, listed):
                     candidates.setdefault(entry.name, Path(entry.path))
             elif entry.name.endswith(".py") and entry.name[:-3].isidentifier() and entry.is_file():
                 candidates.setdefault(entry.name[:-3], Path(entry.path))
@@ -174,6 +198,8 @@ def discover(root: Path, config: Config) -> Layout:
     if config.root_packages is not None:
         for name in config.root_packages:
             if name not in candidates:
+                import difflib
+
                 hint = difflib.get_close_matches(name, list(candidates), n=1)
                 suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
                 raise ArchlintError(
@@ -194,7 +220,7 @@ def discover(root: Path, config: Config) -> Layout:
             files.append(SourceFile(name, location.relative_to(root).as_posix(), False))
             continue
         rel_location = location.relative_to(root).as_posix()
-        package_files = list(_walk(str(location), rel_location, name, excluder))
+        package_files = list(_walk(str(location), rel_location, name, excluder, listed))
         files.extend(package_files)
         have_init = {f.module for f in package_files if f.is_package}
         directories = {f.module.rpartition(".")[0] for f in package_files if not f.is_package}
@@ -222,8 +248,9 @@ def discover(root: Path, config: Config) -> Layout:
             config.path,
             config.line_of("source-roots") or None,
         )
-    files.sort(key=lambda f: f.module)
-    return Layout(tuple(files), tuple(sorted(set(namespaces))), tuple(chosen))
+    files.sort(key=lambda f: (f.module, not f.is_package, f.path))  # a/__init__.py before a.py
+    namespaces_found = tuple(sorted(set(namespaces)))
+    return Layout(tuple(files), namespaces_found, tuple(chosen), tuple(sorted(set(listed))))
 
 
 def _rel(path: Path, root: Path) -> str:

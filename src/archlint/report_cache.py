@@ -12,6 +12,13 @@ with its old scan (kept by the scan cache under the old digest): an edit that le
 imports (and, for metric thresholds, the line and class counts) as they were leaves the
 report as it was. Anything else is a miss and the whole analysis runs. Banned-API contracts read
 the text itself, so with them any change to a file's bytes is a miss.
+
+Before all that, ``reuse_unchanged`` tries the quickest check, which needs neither the
+configuration nor a walk of the tree: the same pyproject.toml bytes, the same interpreter and
+installed-package directories, the same stamp for every directory discovery read (a directory's
+mtime and ctime move whenever an entry is added, removed or renamed in it, so the layout is the
+same) and for every file. Stamps are trusted only when they were older than the recording run's
+start by the racy margin, as in the scan cache.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from archlint.cache import (
     FAST_PATH,
@@ -32,17 +40,14 @@ from archlint.cache import (
     stamp_of,
     write_atomic,
 )
-from archlint.contracts import (
-    BannedApiContract,
-    Config,
-    DependenciesContract,
-    ThresholdsContract,
-)
 from archlint.model import FileScan, Report
-from archlint.project import Layout
 from archlint.report_codec import decode_report, encode_report
 
-FORMAT = 1
+if TYPE_CHECKING:  # the quick path must not pay for importing the configuration's modules
+    from archlint.contracts import Config
+    from archlint.project import Layout
+
+FORMAT = 2
 
 Log = Callable[[str], None]
 
@@ -54,36 +59,49 @@ class Inputs:
     key: str
     text: bool  # a contract reads the files' text (banned-api): any change to the bytes counts
     measures: bool  # a contract uses line and class counts (thresholds)
+    quick: bool  # nothing outside the tree and pyproject.toml matters (no dependency contract)
+    pyproject: str | None  # digest of pyproject.toml
+    environment: str
 
 
 def inputs_of(root: Path, config: Config, layout: Layout) -> Inputs:
     """The key of everything a report depends on besides its files: archlint's version (the
     namespace the entry lives in), the root, the configuration file's bytes, the module tree,
     the interpreter and the installed packages it sees, and monorepo members' pyproject.toml."""
-    contracts = config.contracts
-    text = any(isinstance(c, BannedApiContract) for c in contracts)
-    measures = any(isinstance(c, ThresholdsContract) for c in contracts)
-    parts: list[object] = [FORMAT, str(root), text, measures, sys.version]
-    try:
-        parts.append(content_digest((root / "pyproject.toml").read_bytes()))
-    except OSError:
-        parts.append(None)
+    types = {c.type for c in config.contracts}
+    text, measures = "banned-api" in types, "thresholds" in types
+    pyproject = _digest_of(root / "pyproject.toml")
+    environment = environment_digest()
+    parts: list[object] = [FORMAT, str(root), text, measures, pyproject, environment]
     parts.append(layout.root_packages)
     parts.append(layout.namespaces)
     parts.append([(f.module, f.path, f.is_package) for f in layout.files])
-    parts.append(_installed())
-    if any(isinstance(c, DependenciesContract) for c in contracts):
+    quick = "dependencies" not in types
+    if not quick:
         from archlint.member_projects import member_projects
 
         parts.append(repr(member_projects(root, layout.files)))
-    return Inputs(content_digest(repr(parts).encode()), text, measures)
+    key = content_digest(repr(parts).encode())
+    return Inputs(key, text, measures, quick, pyproject, environment)
+
+
+def _digest_of(path: Path) -> str | None:
+    try:
+        return content_digest(path.read_bytes())
+    except OSError:
+        return None
+
+
+def environment_digest() -> str:
+    """The interpreter, and the directories packages are imported from with their modification
+    times: installing or removing a distribution adds or removes an entry in one of them (its
+    metadata is what dependency and external contracts consult)."""
+    return content_digest(repr([sys.version, _installed()]).encode())
 
 
 def _installed() -> list[tuple[str, int]]:
-    """The directories packages are imported from, with their modification times: installing
-    or removing a distribution adds or removes an entry in one of them (its metadata is what
-    dependency and external contracts consult). The first entry is the script's directory or
-    the current one, which is not where packages are installed."""
+    """``sys.path`` with modification times. The first entry is the script's directory or the
+    current one, which is not where packages are installed."""
     found = []
     for entry in sys.path[1:]:
         try:
@@ -97,34 +115,100 @@ def _entry_path(cache: ScanCache) -> Path:
     return cache.index_path.with_name(cache.index_path.name.replace("index-", "report-", 1))
 
 
-def lookup(
-    cache: ScanCache, inputs: Inputs, root: Path, layout: Layout, log: Log | None = None
-) -> Report | None:
-    """The cached report of this project if it is still the report the analysis would give."""
+Entry = dict[str, object]
+
+
+def read_entry(cache: ScanCache) -> Entry | None:
+    """The project's entry, if there is one (an unreadable one is counted as corrupt)."""
     data = cache.read_json(_entry_path(cache))
     if data is None:
         return None
     if not isinstance(data, dict) or type(data.get("files")) is not list:
         cache.corrupt += 1
         return None
+    return data
+
+
+def reuse_unchanged(data: Entry, root: Path, log: Log | None = None) -> Report | None:
+    """The cached report if no file, directory, configuration or installed package changed
+    since it was recorded (every stamp as recorded); None otherwise, or when unsure."""
+    if data.get("quick") is not True:
+        return None
+    if data.get("pyproject") != _digest_of(root / "pyproject.toml"):
+        return None
+    if data.get("environment") != environment_digest():
+        return None
+    directories, files = data.get("directories"), data.get("files")
+    if type(directories) is not list or type(files) is not list:
+        return None
+    stat = os.stat
+    for item in directories:
+        if type(item) is not list or len(item) != 2 or type(item[0]) is not str:
+            return None
+        try:
+            st = stat(item[0])
+        except OSError:
+            return None
+        if [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev] != item[1]:
+            return None
+    base = os.path.join(str(root), "")
+    for item in files:
+        if type(item) is not list or len(item) != 3 or type(item[0]) is not str:
+            return None
+        try:
+            st = stat(base + item[0])
+        except OSError:
+            return None
+        if [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev] != item[1]:
+            return None
+    report = decode_report(data.get("report"))
+    if report is None or report.root != str(root):
+        return None  # the full lookup that follows counts and replaces a broken entry
+    if log:
+        log(f"report cache: nothing changed; reused the report of {len(files)} files")
+    return report
+
+
+def lookup(
+    cache: ScanCache,
+    data: Entry,
+    inputs: Inputs,
+    root: Path,
+    layout: Layout,
+    log: Log | None = None,
+) -> Report | None:
+    """The cached report of this project if it is still the report the analysis would give."""
     if data.get("key") != inputs.key:
         return None
-    files: list[object] = data["files"]
+    files = data["files"]
+    if type(files) is not list:
+        return None
     if len(files) != len(layout.files):
         return None
-    base = str(root)
+    base = os.path.join(str(root), "")
+    stat = os.stat
     updated: list[object] = []
     rescanned = 0
     for source, item in zip(layout.files, files, strict=True):
         if type(item) is not list or len(item) != 3 or item[0] != source.path:
             return None
         _, stamp, digest = item
-        path = os.path.join(base, source.path)
+        path = base + source.path
         try:
-            st = os.stat(path)
+            st = stat(path)
         except OSError:
             return None
-        if stamp is not None and list(stamp_of(st)) == stamp:
+        if (
+            stamp is not None
+            and [
+                st.st_mtime_ns,
+                st.st_ctime_ns,
+                st.st_size,
+                st.st_ino,
+                st.st_dev,
+            ]
+            == stamp
+        ):
             updated.append(item)
             continue
         judged = _judge(cache, path, digest, inputs)
@@ -137,8 +221,9 @@ def lookup(
     if report is None:
         cache.corrupt += 1
         return None
-    if updated != files:
-        _write(cache, inputs, updated, data["report"])
+    directories = _directory_stamps(cache, layout)
+    if updated != files or directories != data.get("directories"):
+        _write(cache, inputs, directories, updated, data["report"])
     if log:
         log(
             f"report cache: reused the report of {len(files)} files"
@@ -216,13 +301,48 @@ def store(
         known = cache.seen.get(source.path)
         stamp = list(known[0]) if known is not None and known[1] == digest else None
         files.append([source.path, stamp, digest])
-    _write(cache, inputs, files, encode_report(report))
+    _write(cache, inputs, _directory_stamps(cache, layout), files, encode_report(report))
 
 
-def _write(cache: ScanCache, inputs: Inputs, files: list[object], report: object) -> None:
+def _directory_stamps(cache: ScanCache, layout: Layout) -> list[object] | None:
+    """The stamp of every directory discovery read; None if one is too fresh to be trusted (or
+    gone), which leaves the quick check out."""
+    stamps: list[object] = []
+    for directory in layout.directories:
+        try:
+            stamp = _recordable(cache, stamp_of(os.stat(directory)))
+        except OSError:
+            return None
+        if stamp is None:
+            return None
+        stamps.append([directory, stamp])
+    return stamps
+
+
+def _write(
+    cache: ScanCache,
+    inputs: Inputs,
+    directories: list[object] | None,
+    files: list[object],
+    report: object,
+) -> None:
     if cache.store() is None:
         return
-    data = json.dumps({"key": inputs.key, "files": files, "report": report}, separators=(",", ":"))
+    quick = (
+        inputs.quick
+        and directories is not None
+        and all(type(item) is list and item[1] is not None for item in files)
+    )
+    entry = {
+        "key": inputs.key,
+        "quick": quick,
+        "pyproject": inputs.pyproject,
+        "environment": inputs.environment,
+        "directories": directories or [],
+        "files": files,
+        "report": report,
+    }
+    data = json.dumps(entry, separators=(",", ":"))
     try:
         write_atomic(_entry_path(cache), data.encode())
     except OSError as exc:

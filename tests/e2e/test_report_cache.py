@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+import archlint.api
 import archlint.cache
+import archlint.config
 import archlint.parse
 import archlint.report_cache
 import archlint.resolve
@@ -122,12 +125,28 @@ EDITS = {
 }
 
 
+def _trust_stamps_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stamps are trusted only when older than the run by a margin (seconds): 0 here, so the
+    stamps of files written by a test are recorded and the quick check is used."""
+    monkeypatch.setattr(archlint.cache, "RACY_MARGIN_NS", 0)
+    monkeypatch.setattr(archlint.report_cache, "RACY_MARGIN_NS", 0)
+
+
+@pytest.mark.parametrize("quick", [False, True], ids=["by content", "by stamps"])
 @pytest.mark.parametrize("edit", EDITS.values(), ids=EDITS.keys())
 def test_a_change_that_matters_gives_a_new_report(
-    project: Project, run: Run, edit: Callable[[Path], None]
+    project: Project,
+    run: Run,
+    edit: Callable[[Path], None],
+    quick: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    if quick:
+        _trust_stamps_at_once(monkeypatch)
     root = project(SHOP)
     before = run("check", cwd=root)
+    if quick:
+        assert "nothing changed" in run("check", "-v", cwd=root).err
     edit(root)
     after = _same_as_without_cache(run, root)
     assert (after.out, after.code) != (before.out, before.code)
@@ -136,13 +155,61 @@ def test_a_change_that_matters_gives_a_new_report(
     assert "reused the report" in run("check", "-v", cwd=root).err
 
 
+def test_nothing_changed_needs_neither_the_configuration_nor_a_walk(
+    project: Project, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _trust_stamps_at_once(monkeypatch)
+    root = project(SHOP)
+    first = run("check", cwd=root)
+    monkeypatch.setattr(archlint.config, "load_config", _refuse)
+    monkeypatch.setattr(archlint.api, "discover", _refuse)
+    second = run("check", "-v", cwd=root)
+    assert (second.out, second.code) == (first.out, first.code)
+    assert "archlint: report cache: nothing changed; reused the report of 5 files\n" in second.err
+    (root / "src/shop/new").mkdir()  # a directory read by discovery changed: walk again
+    (root / "src/shop/new/mod.py").write_text("import shop.api\n", encoding="utf-8")
+    monkeypatch.undo()
+    third = _same_as_without_cache(run, root)
+    assert "nothing changed" not in third.err and "6 files" in third.out
+
+
+def test_installing_a_package_is_a_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    monkeypatch.setattr(sys, "path", [str(tmp_path), str(site)])
+    before = archlint.report_cache.environment_digest()
+    assert archlint.report_cache.environment_digest() == before
+    time.sleep(0.01)
+    (site / "yaml").mkdir()
+    assert archlint.report_cache.environment_digest() != before
+
+
+def test_dependency_contracts_leave_the_quick_check_out(
+    project: Project, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """They read monorepo members' pyproject.toml files, which discovery does not track."""
+    _trust_stamps_at_once(monkeypatch)
+    root = project(
+        {
+            **SHOP,
+            "pyproject.toml": (
+                '[project]\nname = "shop"\nversion = "1"\ndependencies = []\n\n'
+                "[tool.archlint]\n\n[tool.archlint.dependencies]\n"
+            ),
+        }
+    )
+    first = run("check", cwd=root)
+    second = run("check", "-v", cwd=root)
+    assert (second.out, second.code) == (first.out, first.code)
+    assert "nothing changed" not in second.err and "reused the report" in second.err
+
+
 def test_content_changed_with_mtime_and_size_preserved(
     project: Project, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Stamps are trusted once they are old enough (the margin is 0 here): a `cp -p` or a
     restored cache that keeps mtime and size still changes ctime, so the file is read again."""
-    monkeypatch.setattr(archlint.cache, "RACY_MARGIN_NS", 0)
-    monkeypatch.setattr(archlint.report_cache, "RACY_MARGIN_NS", 0)
+    _trust_stamps_at_once(monkeypatch)
     root = project(SHOP)
     target = root / "src/shop/db.py"
     before = target.stat()
