@@ -3,8 +3,10 @@ configuration and usage errors (the CLI turns those into exit code 2)."""
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,7 +59,22 @@ def analyse(
     started_ns = time.time_ns()  # before any file is read: see ScanCache.record
     root, config, layout = _project(path, log)
     scan_cache = _open_cache(root, cache, cache_dir, started_ns, warn or log)
-    return _analyse(root, config, layout, scan_cache, log, warn or log, contract_facts)
+    with _few_collections():
+        return _analyse(root, config, layout, scan_cache, log, warn or log, contract_facts)
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """Almost everything an analysis allocates lives to its end (scans, imports, the graph),
+    so the collector's passes over the older generations find nothing to free while they walk
+    a growing heap: with the default thresholds they took half the time of resolving 10,000
+    modules. Collect rarely during the analysis; restore the thresholds after it."""
+    before = gc.get_threshold()
+    gc.set_threshold(20_000, 50, 50)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _project(
@@ -175,18 +192,19 @@ def check(
     from archlint.distributions import distributions_of, import_names
     from archlint.engine import check_contracts
 
-    analysis = _analyse(root, config, layout, scan_cache, log, warn, contract_facts=True)
-    results, diagnostics = check_contracts(
-        analysis.graph,
-        analysis.config,
-        import_names,
-        analysis.external_imports,
-        analysis.name_uses,
-        distributions_of,
-        analysis.member_projects,
-        analysis.lines,
-        analysis.classes,
-    )
+    with _few_collections():
+        analysis = _analyse(root, config, layout, scan_cache, log, warn, contract_facts=True)
+        results, diagnostics = check_contracts(
+            analysis.graph,
+            analysis.config,
+            import_names,
+            analysis.external_imports,
+            analysis.name_uses,
+            distributions_of,
+            analysis.member_projects,
+            analysis.lines,
+            analysis.classes,
+        )
     report = Report(
         contracts=tuple(results),
         diagnostics=tuple(sorted(set(analysis.diagnostics) | set(diagnostics))),

@@ -35,10 +35,20 @@ def scan_tree(tree: ast.Module, text: str) -> tuple[RawImport, ...]:
 def count_classes(tree: ast.Module) -> tuple[int, int]:
     """(class statements, abstract ones) anywhere in ``tree``; see ``FileScan``."""
     classes = abstract = 0
-    for node in ast.walk(tree):
+    # a class is a statement: only statement lists are walked, never expressions (which make
+    # most of the nodes of a generated parser's tables)
+    stack: list[ast.stmt] = list(tree.body)
+    while stack:
+        node = stack.pop()
         if isinstance(node, ast.ClassDef):
             classes += 1
             abstract += _is_abstract(node)
+        for field in ("body", "orelse", "finalbody"):
+            stack.extend(getattr(node, field, ()))
+        for clause in getattr(node, "handlers", ()):
+            stack.extend(clause.body)
+        for case in getattr(node, "cases", ()):
+            stack.extend(case.body)
     return classes, abstract
 
 

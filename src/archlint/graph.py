@@ -7,8 +7,9 @@ contracts never ask for them never pays for the import.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import deque
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -51,7 +52,42 @@ class ImportGraph:
                 importers[importer] = None
         self._succ, self._pred = succ, pred
         self._children: dict[str, list[str]] | None = None
+        self._sorted: list[str] | None = None
         self._kinds_present: set[ImportKind] | None = None
+
+    @classmethod
+    def from_rows(cls, modules: Iterable[Module], rows: Iterable[list[Import]]) -> ImportGraph:
+        """The graph of ``modules`` with the imports in ``rows``: one list per importer, each
+        sorted, the importers in sorted order (what ``resolve`` builds: sorting each file's
+        imports costs less than sorting all of them at once)."""
+        graph = cls(modules, ())
+        succ, pred = graph._succ, graph._pred
+        for row in rows:
+            importer = row[0][0]
+            targets = succ.get(importer)
+            if targets is None:
+                targets = succ[importer] = {}
+                pred.setdefault(importer, {})
+            last = None
+            for imp in row:
+                if imp == last:  # one statement naming several attributes of one module
+                    continue
+                last = imp
+                imported = imp[1]
+                if imported == importer:
+                    continue
+                edge = targets.get(imported)
+                if edge is not None:
+                    edge.append(imp)
+                    continue
+                targets[imported] = [imp]
+                importers = pred.get(imported)
+                if importers is None:
+                    pred[imported] = {importer: None}
+                    succ.setdefault(imported, {})
+                else:
+                    importers[importer] = None
+        return graph
 
     # -- modules -----------------------------------------------------------------------------
 
@@ -90,18 +126,17 @@ class ImportGraph:
 
     def members(self, names: Iterable[str]) -> set[str]:
         """The given modules and all their descendants."""
-        roots = set(names)
+        if self._sorted is None:
+            self._sorted = sorted(self._modules)
+        ordered = self._sorted
         found = set()
-        for module in self._modules:
-            if module in roots:
-                found.add(module)
-                continue
-            dot = module.find(".")
-            while dot >= 0:  # each ancestor of ``module``: a.b.c -> a, a.b
-                if module[:dot] in roots:
-                    found.add(module)
-                    break
-                dot = module.find(".", dot + 1)
+        for name in set(names):
+            if name in self._modules:
+                found.add(name)
+            # every name that starts with "name." sorts in ["name.", "name/"): "/" follows "."
+            found.update(
+                ordered[bisect_left(ordered, name + ".") : bisect_left(ordered, name + "/")]
+            )
         return found
 
     # -- imports -----------------------------------------------------------------------------
@@ -194,11 +229,25 @@ class ImportGraph:
         ``sources`` and ``targets`` must not overlap. Sorted, deterministic.
         """
         target_set = set(targets)
-        blocked = set(sources) | target_set | set(avoid)
-        # Reverse BFS from the targets through allowed intermediates: next hop towards a target.
+        next_hop = self.hops_towards(target_set, set(sources) | target_set | set(avoid))
+        chains: list[Chain] = []
+        for source in sorted(sources):
+            best: dict[str, list[str]] = {}
+            for succ in self._succ.get(source, ()):
+                path = self.path_through(source, succ, target_set, next_hop)
+                if path is not None and (path[-1] not in best or len(path) < len(best[path[-1]])):
+                    best[path[-1]] = path
+            for end in sorted(best):
+                chains.append(self.chain_of(best[end]))
+        return chains
+
+    def hops_towards(self, targets: Collection[str], blocked: Collection[str]) -> dict[str, str]:
+        """For every module that reaches a target through modules not ``blocked`` (nor
+        targets): the next module on a shortest way there (a reverse breadth-first search
+        from the targets, in sorted order, so the answer is deterministic)."""
         next_hop: dict[str, str] = {}
         queue: deque[str] = deque()
-        for target in sorted(target_set):
+        for target in sorted(targets):
             for pred in self._pred.get(target, ()):
                 if pred not in blocked and pred not in next_hop:
                     next_hop[pred] = target
@@ -209,25 +258,22 @@ class ImportGraph:
                 if pred not in blocked and pred not in next_hop:
                     next_hop[pred] = node
                     queue.append(pred)
+        return next_hop
 
-        chains: list[Chain] = []
-        for source in sorted(sources):
-            best: dict[str, list[str]] = {}
-            for succ in self._succ.get(source, ()):
-                if succ in target_set:
-                    path = [source, succ]
-                elif succ in next_hop:
-                    path = [source, succ]
-                    while path[-1] not in target_set:
-                        path.append(next_hop[path[-1]])
-                else:
-                    continue
-                end = path[-1]
-                if end not in best or len(path) < len(best[end]):
-                    best[end] = path
-            for end in sorted(best):
-                chains.append(self.chain_of(best[end]))
-        return chains
+    @staticmethod
+    def path_through(
+        source: str, succ: str, targets: Collection[str], next_hop: Mapping[str, str]
+    ) -> list[str] | None:
+        """The modules from ``source`` through its direct import ``succ`` to a target, following
+        ``next_hop`` (from ``hops_towards``); None if ``succ`` leads to none."""
+        if succ in targets:
+            return [source, succ]
+        if succ not in next_hop:
+            return None
+        path = [source, succ]
+        while path[-1] not in targets:
+            path.append(next_hop[path[-1]])
+        return path
 
     def chain_of(self, path: list[str]) -> Chain:
         return tuple(self.link(a, b) for a, b in pairwise(path))

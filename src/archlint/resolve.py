@@ -27,48 +27,77 @@ def resolve(layout: Layout, scans: Mapping[str, FileScan]) -> tuple[ImportGraph,
     for name, directory in layout.namespaces:
         modules.setdefault(name, Module(name, directory, is_package=True))
     roots = frozenset(layout.root_packages)
-    imports: list[Import] = []
+    rows: list[list[Import]] = []  # per importer, in module order, each sorted
     diagnostics: list[Diagnostic] = []
     externals: dict[str, Module] = {}
-    for source in layout.files:
+    # what a (package, module, name, level) resolves to: many files import the same targets
+    known: dict[tuple[str, str, str | None, int], _Target] = {}
+    new = tuple.__new__
+    for source in sorted(layout.files, key=_by_module):
         scan = scans.get(source.module)
         if scan is None or scan.error is not None:
             continue
+        importer, path = source.module, source.path
+        parent = importer.rpartition(".")[0]
+        row: list[Import] = []
         for raw in scan.imports:
-            target = _absolute(source, raw)
+            level = raw.level
+            if level:
+                anchored = source.is_package or raw.kind is ImportKind.DYNAMIC
+                key = (importer if anchored else parent, raw.module, raw.name, level)
+            else:
+                key = ("", raw.module, raw.name, 0)
+            target = known.get(key)
             if target is None:
-                diagnostics.append(
-                    _diagnostic(
-                        source,
-                        raw,
-                        BEYOND_TOP_LEVEL,
-                        f"relative import '{_written(raw)}' climbs above the top-level package",
-                    )
-                )
-                continue
-            if target.split(".", 1)[0] not in roots:
-                top = target.split(".", 1)[0]
-                if not top:
-                    continue
-                externals.setdefault(top, Module(top, None, False, True, top in STDLIB))
-                imports.append(_edge(source, raw, top))
-                continue
-            imported, exact = _internal_target(target, raw, modules)
-            if not exact:
-                diagnostics.append(
-                    _diagnostic(
-                        source,
-                        raw,
-                        UNRESOLVED_IMPORT,
-                        f"'{_wanted(target, raw)}' is not a module of the project"
-                        + (f"; counted as an import of '{imported}'" if imported else ""),
-                        Severity.WARNING,
-                    )
-                )
-            if imported is not None and imported != source.module:
-                imports.append(_edge(source, raw, imported))
-    graph = ImportGraph([*modules.values(), *externals.values()], imports)
+                target = known[key] = _target(source, raw, roots, modules, externals)
+            imported, problem = target
+            if problem is not None:
+                diagnostics.append(_diagnostic(source, raw, *problem))
+            if imported is not None and imported != importer:
+                row.append(new(Import, (importer, imported, path, raw.line, raw.column, raw.kind)))
+        if row:
+            if rows and rows[-1][0].importer == importer:  # a/__init__.py and a.py: one module
+                row += rows.pop()
+            row.sort()
+            rows.append(row)
+    graph = ImportGraph.from_rows([*modules.values(), *externals.values()], rows)
     return graph, sorted(set(diagnostics))
+
+
+# the module an import makes an edge to (None: no edge), and a problem to report with it
+_Target = tuple[str | None, tuple[str, str, Severity] | None]
+
+
+def _by_module(source: SourceFile) -> str:
+    return source.module
+
+
+def _target(
+    source: SourceFile,
+    raw: RawImport,
+    roots: frozenset[str],
+    modules: Mapping[str, Module],
+    externals: dict[str, Module],
+) -> _Target:
+    """What ``raw`` in ``source`` resolves to; the same for every import with the same module,
+    name, level and anchor package (the memo key in ``resolve``)."""
+    target = _absolute(source, raw)
+    if target is None:
+        message = f"relative import '{_written(raw)}' climbs above the top-level package"
+        return None, (BEYOND_TOP_LEVEL, message, Severity.ERROR)
+    top = target.split(".", 1)[0]
+    if top not in roots:
+        if not top:
+            return None, None
+        externals.setdefault(top, Module(top, None, False, True, top in STDLIB))
+        return top, None
+    imported, exact = _internal_target(target, raw, modules)
+    if exact:
+        return imported, None
+    message = f"'{_wanted(target, raw)}' is not a module of the project" + (
+        f"; counted as an import of '{imported}'" if imported else ""
+    )
+    return imported, (UNRESOLVED_IMPORT, message, Severity.WARNING)
 
 
 def _absolute(source: SourceFile, raw: RawImport) -> str | None:
@@ -111,10 +140,6 @@ def _internal_target(
         if ancestor in modules:
             return ancestor, False
     return None, False
-
-
-def _edge(source: SourceFile, raw: RawImport, imported: str) -> Import:
-    return Import(source.module, imported, source.path, raw.line, raw.column, raw.kind)
 
 
 def _written(raw: RawImport) -> str:

@@ -70,3 +70,40 @@ def test_feedback_edges_make_each_cyclic_group_acyclic(edges: list[tuple[str, st
         assert nx.is_directed_acyclic_graph(rest)
         path = graph.shortest_cycle(group[0], group)
         assert path[0] == path[-1] == group[0] and len(path) >= 3
+
+
+DOTTED = ["a", "a.b", "a.b.c", "a.bc", "a-b", "a/b", "ab", "b", "b.a", "b.a.z"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.sampled_from(DOTTED)), st.sets(st.sampled_from([*DOTTED, "a.x", "zz"])))
+def test_members_are_the_modules_and_their_descendants(present: set[str], names: set[str]) -> None:
+    graph = ImportGraph([Module(n) for n in present], [])
+    expected = {m for m in present if any(m == n or m.startswith(n + ".") for n in names)}
+    assert graph.members(names) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(edges_strategy, st.lists(subset, min_size=1, max_size=4))
+def test_layer_chains_in_one_pass_equal_chains_between_for_each_pair(
+    edges: list[tuple[str, str]], layers: list[set[str]]
+) -> None:
+    """The layers rule's one-pass search gives what chains_between gives pair by pair."""
+    from archlint.rules.layers import _code, _illegal_chains
+
+    taken: set[str] = set()
+    units = []
+    for level, layer in enumerate(layers):
+        for name in sorted(layer - taken):  # a module in one layer only (config enforces it)
+            units.append((level, name))
+        taken |= layer
+    graph = build(edges)
+    members = {unit: graph.members([unit[1]]) for unit in units}
+    layered = set().union(*members.values())
+    expected = {
+        (lower, higher): graph.chains_between(members[lower], members[higher], avoid=layered)
+        for lower in units
+        for higher in units
+        if _code(lower, higher) is not None
+    }
+    assert _illegal_chains(graph, units, members) == expected

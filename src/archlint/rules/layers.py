@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from archlint.contracts import LayersContract
+from archlint.graph import Chain, ImportGraph
 from archlint.model import Violation, make_violation
 from archlint.rules.context import RuleContext
 
@@ -28,25 +29,64 @@ def check(contract: LayersContract, ctx: RuleContext) -> list[Violation]:
         expanded = _units(contract, ctx, container)
         units = list(expanded)
         members = {unit: graph.members(modules) for unit, modules in expanded.items()}
-        layered = set().union(*members.values())
-        for lower in units:
-            for higher in units:
-                code = _code(lower, higher)
-                if code is None:
-                    continue
-                chains = graph.chains_between(members[lower], members[higher], avoid=layered)
-                for chain in chains:
-                    violations.append(
-                        make_violation(
-                            code,
-                            _message(code, chain[0].importer, chain[-1].imported, lower, higher),
-                            contract.name,
-                            chain,
-                        )
+        for (lower, higher), chains in _illegal_chains(graph, units, members).items():
+            code = _code(lower, higher)
+            assert code is not None
+            for chain in chains:
+                violations.append(
+                    make_violation(
+                        code,
+                        _message(code, chain[0].importer, chain[-1].imported, lower, higher),
+                        contract.name,
+                        chain,
                     )
+                )
         if contract.exhaustive:
             violations.extend(_unlayered(contract, ctx, container, units))
     return violations
+
+
+def _illegal_chains(
+    graph: ImportGraph, units: list[Unit], members: dict[Unit, set[str]]
+) -> dict[tuple[Unit, Unit], list[Chain]]:
+    """For each pair (lower, higher) whose imports are illegal: the shortest chains from a
+    module of ``lower`` to one of ``higher`` through modules in no layer, one per source and
+    end (``ImportGraph.chains_between`` for every pair, computed in one pass per lower unit:
+    each module's imports are read once, and each higher unit's reverse search runs once)."""
+    layered = set().union(*members.values())
+    unit_of: dict[str, list[Unit]] = {}
+    for unit in units:
+        for module in members[unit]:
+            unit_of.setdefault(module, []).append(unit)
+    hops: dict[Unit, dict[str, str]] = {}
+    found: dict[tuple[Unit, Unit], list[Chain]] = {}
+    for lower in units:
+        highers = [higher for higher in units if _code(lower, higher) is not None]
+        for higher in highers:
+            if higher not in hops:
+                hops[higher] = graph.hops_towards(members[higher], layered)
+            found[(lower, higher)] = []
+        if not highers:
+            continue
+        wanted = set(highers)
+        for source in sorted(members[lower]):
+            best: dict[Unit, dict[str, list[str]]] = {}
+            for succ in graph.imported_by(source):
+                if succ in layered:  # a direct import: a chain ends at the first layered module
+                    paths = [(h, [source, succ]) for h in unit_of[succ] if h in wanted]
+                else:
+                    paths = []
+                    for higher in highers:
+                        path = graph.path_through(source, succ, members[higher], hops[higher])
+                        if path is not None:
+                            paths.append((higher, path))
+                for higher, path in paths:
+                    ends = best.setdefault(higher, {})
+                    if path[-1] not in ends or len(path) < len(ends[path[-1]]):
+                        ends[path[-1]] = path
+            for higher, ends in best.items():
+                found[(lower, higher)].extend(graph.chain_of(ends[end]) for end in sorted(ends))
+    return found
 
 
 def _code(lower: Unit, higher: Unit) -> str | None:
