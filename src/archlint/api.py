@@ -176,7 +176,7 @@ def check(
         from archlint import report_cache
 
         entry = report_cache.read_entry(scan_cache)
-        reused = report_cache.reuse_unchanged(entry, root, log) if entry else None
+        reused = report_cache.reuse_unchanged(scan_cache, entry, root, log) if entry else None
         if reused is not None:
             return reused
     root, config, layout = _project(path, log, root)

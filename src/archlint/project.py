@@ -178,9 +178,9 @@ def discover(root: Path, config: Config) -> Layout:
         source_roots = [root / "src"] if (root / "src").is_dir() else [root]
 
     candidates: dict[str, Path] = {}
-    listed: list[str] = []
+    probed: list[str] = []  # read to find the root packages
     for source_root in source_roots:
-        listed.append(str(source_root))
+        probed.append(str(source_root))
         try:
             entries = sorted(os.scandir(source_root), key=lambda e: e.name)
         except OSError as exc:
@@ -190,7 +190,7 @@ def discover(root: Path, config: Config) -> Layout:
             if excluder.excluded(rel, entry.name):
                 continue
             if entry.is_dir(follow_symlinks=False) and entry.name.isidentifier():
-                if _has_python(Path(entry.path), root, excluder, listed):
+                if _has_python(Path(entry.path), root, excluder, probed):
                     candidates.setdefault(entry.name, Path(entry.path))
             elif entry.name.endswith(".py") and entry.name[:-3].isidentifier() and entry.is_file():
                 candidates.setdefault(entry.name[:-3], Path(entry.path))
@@ -214,13 +214,16 @@ def discover(root: Path, config: Config) -> Layout:
 
     files: list[SourceFile] = []
     namespaces: list[tuple[str, str]] = []
+    walked: list[str] = []  # read to find the modules
+    single = False  # a root module file, which a package directory of its name would replace
     for name in chosen:
         location = candidates[name]
         if location.is_file():
             files.append(SourceFile(name, location.relative_to(root).as_posix(), False))
+            single = True
             continue
         rel_location = location.relative_to(root).as_posix()
-        package_files = list(_walk(str(location), rel_location, name, excluder, listed))
+        package_files = list(_walk(str(location), rel_location, name, excluder, walked))
         files.extend(package_files)
         have_init = {f.module for f in package_files if f.is_package}
         directories = {f.module.rpartition(".")[0] for f in package_files if not f.is_package}
@@ -249,8 +252,12 @@ def discover(root: Path, config: Config) -> Layout:
             config.line_of("source-roots") or None,
         )
     files.sort(key=lambda f: (f.module, not f.is_package, f.path))  # a/__init__.py before a.py
+    # With named root packages (directories) and no exclude patterns, what else the source
+    # roots hold cannot change the layout (a package that goes away takes its directory).
+    if config.root_packages is None or config.exclude or single:
+        walked += probed
     namespaces_found = tuple(sorted(set(namespaces)))
-    return Layout(tuple(files), namespaces_found, tuple(chosen), tuple(sorted(set(listed))))
+    return Layout(tuple(files), namespaces_found, tuple(chosen), tuple(sorted(set(walked))))
 
 
 def _rel(path: Path, root: Path) -> str:

@@ -129,9 +129,12 @@ def read_entry(cache: ScanCache) -> Entry | None:
     return data
 
 
-def reuse_unchanged(data: Entry, root: Path, log: Log | None = None) -> Report | None:
-    """The cached report if no file, directory, configuration or installed package changed
-    since it was recorded (every stamp as recorded); None otherwise, or when unsure."""
+def reuse_unchanged(
+    cache: ScanCache, data: Entry, root: Path, log: Log | None = None
+) -> Report | None:
+    """The cached report if no directory, configuration or installed package changed since it
+    was recorded, and each file has its recorded stamp or (read again) bytes that leave the
+    report as it was; None otherwise, or when unsure."""
     if data.get("quick") is not True:
         return None
     if data.get("pyproject") != _digest_of(root / "pyproject.toml"):
@@ -151,22 +154,44 @@ def reuse_unchanged(data: Entry, root: Path, log: Log | None = None) -> Report |
             return None
         if [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev] != item[1]:
             return None
+    text, measures = data.get("text") is not False, data.get("measures") is not False
     base = os.path.join(str(root), "")
-    for item in files:
+    updated: list[object] | None = None
+    rescanned = 0
+    for index, item in enumerate(files):
         if type(item) is not list or len(item) != 3 or type(item[0]) is not str:
             return None
         try:
             st = stat(base + item[0])
         except OSError:
             return None
-        if [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev] != item[1]:
+        if [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev] == item[1]:
+            continue
+        judged = _judge(cache, base + item[0], item[2], text, measures)
+        if judged is None:
             return None
+        digest, stamp, scanned = judged
+        rescanned += scanned
+        recordable = _recordable(cache, stamp)
+        if recordable is not None:  # else the file is judged again next time: no rewrite
+            updated = updated or list(files)
+            updated[index] = [item[0], recordable, digest]
     report = decode_report(data.get("report"))
     if report is None or report.root != str(root):
         return None  # the full lookup that follows counts and replaces a broken entry
+    if updated is not None:
+        _write_entry(cache, {**data, "files": updated})
     if log:
-        log(f"report cache: nothing changed; reused the report of {len(files)} files")
+        log(_reused(len(files), rescanned, quick=True))
     return report
+
+
+def _reused(files: int, rescanned: int, quick: bool = False) -> str:
+    if quick and not rescanned:
+        return f"report cache: nothing changed; reused the report of {files} files"
+    changed = "file" if rescanned == 1 else "files"
+    again = f" ({rescanned} changed {changed} scanned again)" if rescanned else ""
+    return f"report cache: reused the report of {files} files{again}"
 
 
 def lookup(
@@ -211,7 +236,7 @@ def lookup(
         ):
             updated.append(item)
             continue
-        judged = _judge(cache, path, digest, inputs)
+        judged = _judge(cache, path, digest, inputs.text, inputs.measures)
         if judged is None:
             return None
         new_digest, new_stamp, scanned = judged
@@ -225,19 +250,12 @@ def lookup(
     if updated != files or directories != data.get("directories"):
         _write(cache, inputs, directories, updated, data["report"])
     if log:
-        log(
-            f"report cache: reused the report of {len(files)} files"
-            + (f" ({rescanned} changed {_files(rescanned)} scanned again)" if rescanned else "")
-        )
+        log(_reused(len(files), rescanned))
     return report
 
 
-def _files(count: int) -> str:
-    return "file" if count == 1 else "files"
-
-
 def _judge(
-    cache: ScanCache, path: str, digest: object, inputs: Inputs
+    cache: ScanCache, path: str, digest: object, text: bool, measures: bool
 ) -> tuple[str, Stamp, int] | None:
     """A file whose stamp changed: its digest, its stamp, and 1 if it had to be scanned again;
     None if it may change the report."""
@@ -250,7 +268,7 @@ def _judge(
     new_digest = content_digest(data)
     if new_digest == digest:
         return new_digest, stamp_of(st), 0
-    if inputs.text or type(digest) is not str:
+    if text or type(digest) is not str:
         return None
     old = cache.load_stored(digest)
     if old is None:
@@ -258,7 +276,7 @@ def _judge(
     from archlint.parse import scan
 
     new = scan(data)
-    if not _same_for_the_report(old, new, inputs.measures):
+    if not _same_for_the_report(old, new, measures):
         return None
     cache.store_one(new_digest, new)  # the next edit compares with this scan
     return new_digest, stamp_of(st), 1
@@ -326,22 +344,23 @@ def _write(
     files: list[object],
     report: object,
 ) -> None:
-    if cache.store() is None:
-        return
-    quick = (
-        inputs.quick
-        and directories is not None
-        and all(type(item) is list and item[1] is not None for item in files)
-    )
     entry = {
         "key": inputs.key,
-        "quick": quick,
+        "quick": inputs.quick and directories is not None,
+        "text": inputs.text,
+        "measures": inputs.measures,
         "pyproject": inputs.pyproject,
         "environment": inputs.environment,
         "directories": directories or [],
         "files": files,
         "report": report,
     }
+    _write_entry(cache, entry)
+
+
+def _write_entry(cache: ScanCache, entry: Entry) -> None:
+    if cache.store() is None:
+        return
     data = json.dumps(entry, separators=(",", ":"))
     try:
         write_atomic(_entry_path(cache), data.encode())

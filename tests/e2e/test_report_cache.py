@@ -293,3 +293,49 @@ def test_an_old_scan_that_is_gone_means_a_full_run(
     after = _same_as_without_cache(run, root)
     assert "reused" not in after.err
     assert calls
+
+
+def test_an_edit_that_leaves_the_imports_needs_no_configuration(
+    project: Project, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _trust_stamps_at_once(monkeypatch)
+    root = project(SHOP)
+    first = run("check", cwd=root)
+    _append("src/shop/db.py", "# a comment\n")(root)
+    monkeypatch.setattr(archlint.config, "load_config", _refuse)
+    second = run("check", "-v", cwd=root)
+    assert (second.out, second.code) == (first.out, first.code)
+    assert "reused the report of 5 files (1 changed file scanned again)\n" in second.err
+
+
+def test_files_beside_named_root_packages_do_not_count(
+    project: Project, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With root-packages named, the source root's other entries cannot change the layout."""
+    _trust_stamps_at_once(monkeypatch)
+    root = project(
+        {
+            **SHOP,
+            "pyproject.toml": SHOP["pyproject.toml"].replace(
+                "[tool.archlint]\n", '[tool.archlint]\nroot-packages = ["shop"]\n'
+            ),
+        }
+    )
+    run("check", cwd=root)
+    (root / "src/notes.txt").write_text("x\n", encoding="utf-8")
+    (root / "src/other").mkdir()
+    (root / "src/other/__init__.py").write_text("import shop.api\n", encoding="utf-8")
+    assert "nothing changed" in _same_as_without_cache(run, root).err
+
+
+def test_a_new_root_package_is_seen(
+    project: Project, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without root-packages, every package in the source root is analysed."""
+    _trust_stamps_at_once(monkeypatch)
+    root = project(SHOP)
+    before = run("check", cwd=root)
+    (root / "src/other").mkdir()
+    (root / "src/other/__init__.py").write_text("import shop.api\n", encoding="utf-8")
+    after = _same_as_without_cache(run, root)
+    assert "reused" not in after.err and after.out != before.out
