@@ -104,7 +104,7 @@ _SIMPLE = re.compile(
 )
 
 
-_CLASS_LINE = re.compile(r"\n([ \t\f]*)class\b")
+_CLASS_WORD = re.compile(r"class\b")
 _CLASS_HEAD = re.compile(rf"class{_WS}+{_NAME}{_WS}*")
 _ABSTRACT_DECORATOR = re.compile(
     rf"\n([ ]*)@[ ]*(?:{_NAME}[ ]*\.[ ]*)*(?:{'|'.join(sorted(ABSTRACT_DECORATORS))})"
@@ -271,11 +271,19 @@ class _Scanner:
         abstract: set[int] = set()  # line starts of the abstract classes
         count = 0
         markers = "ABC" in text or "Protocol" in text
-        for match in _CLASS_LINE.finditer(self.lines_text):
-            line_start, indent = match.start(), len(match[1])
+        # each word "class" with only blanks before it on its line (a regular expression
+        # anchored at line starts would walk the indentation of every line)
+        for match in _CLASS_WORD.finditer(text):
+            line_start = match.start()
+            while line_start and text[line_start - 1] in " \t\f":  # never past a word
+                line_start -= 1
+            if line_start and text[line_start - 1] != "\n":
+                continue
+            blanks = text[line_start : match.start()]
+            indent = len(blanks)
             if self._string_around(line_start) is not None:
                 continue
-            if match[1].strip(" ") or text.endswith("\\\n", 0, line_start):
+            if blanks.strip(" ") or text.endswith("\\\n", 0, line_start):
                 raise Unusual("a class statement after a tab or a continuation")
             count += 1
             if markers and self._abstract_bases(self._header(line_start, indent)):
