@@ -92,6 +92,9 @@ _OPTIONAL_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception",
 _DYNAMIC_CALL = re.compile(
     r"[ ]*\([ ]*(?:(?P<name>[A-Za-z_][A-Za-z0-9_]*)[ ]*(?P<after>==|[='\"])?)?"
 )
+# a call whose first argument starts with a one-line string literal followed by ``%`` or
+# ``.``: a formatting or a method call, which names no module the parser could read either
+_FORMATTED_LITERAL = re.compile(rf"[ ]*\([ ]*(?:{_SINGLE})[ ]*[%.]")
 _IDENTIFIER_END = re.compile(r"\w")
 # a plain import statement on one line at the start of a line (after a newline)
 _PLAIN_DOTTED = rf"{_NAME}(?:\.{_NAME})*"
@@ -405,8 +408,8 @@ class _Scanner:
 
     def _check_dynamic_calls(self, word: str) -> None:
         """Hand over a file with a call of ``word`` (``__import__`` or ``import_module``) that
-        may import: one whose first argument does not start with a name (a string literal,
-        ``name=...``, parentheses). ``import_module(path)`` or ``__import__(name)`` import
+        may import: one whose first argument does not start with a name (a string literal not
+        followed by ``%`` or ``.``, ``name=...``, parentheses). ``import_module(path)`` or ``__import__(name)`` import
         nothing static (the parser would not record them either); ``x.__import__`` is not the
         builtin, while ``importlib.import_module`` is the function."""
         text = self.text
@@ -421,6 +424,9 @@ class _Scanner:
             if word_start and word_end and self._is_code(position):
                 call = _DYNAMIC_CALL.match(text, end)
             if call is not None and (call["name"] is None or call["after"] in ("=", "'", '"')):
+                if call["name"] is None and _FORMATTED_LITERAL.match(text, end):
+                    position = text.find(word, end)
+                    continue  # ``"%s.x" % name`` or ``".".join(...)``: not a literal
                 raise Unusual(f"a call of {word} that may import")
             position = text.find(word, end)
 

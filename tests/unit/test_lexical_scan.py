@@ -195,6 +195,11 @@ def test_positions_count_characters_and_crlf() -> None:
         "if (TYPE_CHECKING):\n    import t\n",
         "try:\n    import a\nexcept (ValueError, (ImportError,)):\n    pass\n",
         "def f():\n    x = g(\n1)\n    import under_a_continuation\n",
+        "import importlib\nimportlib.import_module('a' + 'b')\n",
+        "import importlib\nimportlib.import_module('a' 'b' % x)\n",
+        "import importlib\nimportlib.import_module('a', __name__)\n",
+        "import importlib\nimportlib.import_module('''a''' % x)\n",
+        "m = __import__('x' , {})\n",
     ],
 )
 def test_unusual_files_go_to_the_parser(source: str) -> None:
@@ -214,6 +219,10 @@ def test_unusual_files_go_to_the_parser(source: str) -> None:
         "from importlib import import_module\nm = import_module(path)\n",
         "import importlib\nm = importlib.import_module(name, package)\nx = my_import_module('y')\n",
         "x = 1\t# a tab after code\nif y:\n    import a\n",
+        "import importlib\nm = importlib.import_module('%s.base' % name)\n",
+        "import importlib\nm = importlib.import_module( \"%s.%s\" %(a, b))\n",
+        "import importlib\nm = importlib.import_module('.'.join(parts))\n",
+        "m = __import__('x.%s' % y)\nimport a\n",
     ],
 )
 def test_near_misses_are_read_without_a_parser(source: str) -> None:
