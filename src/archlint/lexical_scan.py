@@ -229,6 +229,7 @@ class _Scanner:
         found.sort(key=_first)  # stable: a statement's names stay sorted
         # in the order of ``RawImport``: by position, then (within a statement) by name
         imports = []
+        new = tuple.__new__  # RawImport without its Python-level __new__: one per import
         line, counted, last, kind = 1, 0, -1, ImportKind.TOP_LEVEL
         for position, module, name, level in found:
             if position != last:  # the first name of a statement: where, and which kind
@@ -237,7 +238,7 @@ class _Scanner:
                 line_start = text.rfind("\n", 0, position) + 1
                 column = position - line_start + 1
                 kind = self._kind(line_start, column - 1) if column > 1 else ImportKind.TOP_LEVEL
-            imports.append(RawImport(line, column, module, name, level, kind))
+            imports.append(new(RawImport, (line, column, module, name, level, kind)))
         return tuple(imports)
 
     def _simple_statements(self, found: list[tuple[int, str, str | None, int]]) -> dict[int, int]:
@@ -245,21 +246,34 @@ class _Scanner:
         most files) in one regular expression pass; return their ``import`` keywords' positions
         mapped to where the statements end, for the general loop to skip."""
         text = self.text
+        strings = self.string_starts  # none in most files: no search per statement
         done: dict[int, int] = {}
+        add = found.append
         for match in _SIMPLE.finditer(self.lines_text):
             start = match.start()  # the newline before, in "\n" + text: the line start in text
-            if self._string_around(start) is not None or text.endswith("\\\n", 0, start):
+            if (strings and self._string_around(start) is not None) or text.endswith(
+                "\\\n", 0, start
+            ):
                 continue  # inside a string, or continuing a line: the general loop decides
-            if match["names"] is not None:
-                level, module = len(match["dots"]), match["module"] or ""
-                if module == "importlib" and not level and " as " in match["names"]:
+            dots, module, names, modules = match.group("dots", "module", "names", "modules")
+            if names is not None:
+                level, module = len(dots), module or ""
+                if module == "importlib" and not level and " as " in names:
                     continue  # maybe import_module under another name: the general loop decides
-                found.extend((start, module, name, level) for name in _names(match["names"]))
+                if "," in names or " " in names:
+                    for name in _names(names):
+                        add((start, module, name, level))
+                else:
+                    add((start, module, names, level))
                 done[match.start("from_kw") - 1] = match.end() - 1
             else:
-                if "importlib" in match["modules"] and " as " in match["modules"]:
+                if "importlib" in modules and " as " in modules:
                     continue
-                found.extend((start, module, None, 0) for module in _names(match["modules"]))
+                if "," in modules or " " in modules:
+                    for name in _names(modules):
+                        add((start, name, None, 0))
+                else:
+                    add((start, modules, None, 0))
                 done[start] = match.end() - 1
         return done
 
@@ -409,9 +423,10 @@ class _Scanner:
     def _check_dynamic_calls(self, word: str) -> None:
         """Hand over a file with a call of ``word`` (``__import__`` or ``import_module``) that
         may import: one whose first argument does not start with a name (a string literal not
-        followed by ``%`` or ``.``, ``name=...``, parentheses). ``import_module(path)`` or ``__import__(name)`` import
-        nothing static (the parser would not record them either); ``x.__import__`` is not the
-        builtin, while ``importlib.import_module`` is the function."""
+        followed by ``%`` or ``.``, ``name=...``, parentheses). ``import_module(path)`` or
+        ``__import__(name)`` import nothing static (the parser would not record them either);
+        ``x.__import__`` is not the builtin, while ``importlib.import_module`` is the
+        function."""
         text = self.text
         position = text.find(word)
         while position >= 0:
