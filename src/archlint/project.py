@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from archlint.model import ArchlintError
 
@@ -30,8 +29,7 @@ DEFAULT_EXCLUDES = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     """A Python file and the module it is. ``path`` is posix, relative to the project root."""
 
     module: str
@@ -39,8 +37,7 @@ class SourceFile:
     is_package: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Layout:
+class Layout(NamedTuple):
     """The module tree found on disk."""
 
     files: tuple[SourceFile, ...]

@@ -27,9 +27,8 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from archlint.cache import (
     FAST_PATH,
@@ -52,8 +51,7 @@ FORMAT = 2
 Log = Callable[[str], None]
 
 
-@dataclass(frozen=True, slots=True)
-class Inputs:
+class Inputs(NamedTuple):
     """What a report depends on besides the files' scans, and how a changed file is judged."""
 
     key: str

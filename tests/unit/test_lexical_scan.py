@@ -220,7 +220,7 @@ def test_unusual_files_go_to_the_parser(source: str) -> None:
         "import importlib\nm = importlib.import_module(name, package)\nx = my_import_module('y')\n",
         "x = 1\t# a tab after code\nif y:\n    import a\n",
         "import importlib\nm = importlib.import_module('%s.base' % name)\n",
-        "import importlib\nm = importlib.import_module( \"%s.%s\" %(a, b))\n",
+        'import importlib\nm = importlib.import_module( "%s.%s" %(a, b))\n',
         "import importlib\nm = importlib.import_module('.'.join(parts))\n",
         "m = __import__('x.%s' % y)\nimport a\n",
     ],

@@ -12,13 +12,12 @@ def relocate(report: Report, prefix: str) -> Report:
     """Prefix every root-relative path in the report with ``prefix`` (posix; "" leaves it)."""
     if not prefix or prefix == ".":
         return report
-    return replace(
-        report,
+    return report._replace(
         contracts=tuple(
             ContractResult(c.name, c.type, tuple(_violation(v, prefix) for v in c.violations))
             for c in report.contracts
         ),
-        diagnostics=tuple(replace(d, path=join(prefix, d.path)) for d in report.diagnostics),
+        diagnostics=tuple(d._replace(path=join(prefix, d.path)) for d in report.diagnostics),
         config_path=join(prefix, report.config_path),
     )
 
