@@ -1,5 +1,5 @@
 """``python -m archlint``."""
 
-from archlint.cli import main
+from archlint.cli import run
 
-main()
+run()

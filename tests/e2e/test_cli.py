@@ -235,3 +235,22 @@ def test_getting_started_shows_the_real_reports(run: Run) -> None:
         quoted = block.split("$ echo $?", 1)[0]
         result = run("check", "--no-color", "--no-cache", cwd=EXAMPLES / example)
         assert result.out == quoted, example
+
+
+def test_the_program_exits_with_its_code_and_all_its_output(run: Run, tmp_path: Path) -> None:
+    """``python -m archlint`` (and the console script) end with a hard exit after flushing:
+    the report must be complete and the exit code the CLI's, through a pipe too."""
+    shop = Path(__file__).resolve().parents[2] / "examples" / "shop-broken"
+    expected = run("check", "--no-cache", cwd=shop)
+    program = [sys.executable, "-m", "archlint"]
+    done = subprocess.run(
+        [*program, "check", "--no-cache"], cwd=shop, capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stdout) == (expected.code, expected.out) == (1, expected.out)
+    assert expected.out.count("\n") > 10
+    usage = subprocess.run(
+        [*program, "chek"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert usage.returncode == 2 and "No such command 'chek'" in usage.stderr
+    version = subprocess.run([*program, "--version"], capture_output=True, text=True, check=False)
+    assert (version.returncode, version.stdout) == (0, "archlint, version 0.1.0\n")
