@@ -3,13 +3,17 @@ warnings on stderr, and a report that is byte for byte the same with or without 
 
 from __future__ import annotations
 
+import errno
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+import archlint.cache
+import archlint.report_cache
 from tests.e2e.conftest import Project, Run
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -147,3 +151,39 @@ def test_a_warm_run_imports_neither_the_parser_nor_networkx(project: Project) ->
     # nor what only external, banned-api and dependencies contracts need
     lazy = {"archlint.banned_scan", "archlint.external_imports", "archlint.member_projects"}
     assert not lazy & set(warm)
+
+
+def test_an_unchanged_tree_is_checked_without_the_configuration_modules(
+    project: Project,
+) -> None:
+    """The quick check of the report cache needs stamps old enough to trust (3 s)."""
+    root = project(NO_CYCLES)
+    time.sleep(archlint.cache.RACY_MARGIN_NS / 1e9 + 0.2)
+    _imported(root)  # records the report with every stamp
+    quick = set(_imported(root).splitlines())
+    assert not {"archlint.config", "archlint.contracts", "tomllib", "archlint.parse"} & quick
+    assert not {name for name in quick if name.startswith(("archlint.rules", "archlint.graph"))}
+
+
+def test_a_cache_that_cannot_be_written_still_gives_the_report(
+    broken_shop: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only file system (simulated: the tests may run as root, who ignores modes)."""
+    expected = run("check", "--format", "concise", "--no-cache", cwd=broken_shop)
+    run("check", cwd=broken_shop)
+
+    def refuse(path: Path, data: bytes) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(archlint.cache, "write_atomic", refuse)
+    monkeypatch.setattr(archlint.report_cache, "write_atomic", refuse)
+    (broken_shop / "src/shop/services/extra.py").write_text("import shop.api\n", encoding="utf-8")
+    result = run("check", "--format", "concise", cwd=broken_shop)
+    monkeypatch.undo()
+    fresh = run("check", "--format", "concise", "--no-cache", cwd=broken_shop)
+    assert (result.out, result.code) == (fresh.out, fresh.code)
+    assert result.out != expected.out
+    assert result.err == (
+        f"archlint: warning: cannot write to the cache {broken_shop / '.archlint_cache'} "
+        "(Read-only file system); results of this run are not cached\n"
+    )
