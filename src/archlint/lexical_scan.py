@@ -110,7 +110,7 @@ _SIMPLE = re.compile(
 _CLASS_WORD = re.compile(r"class\b")
 _CLASS_HEAD = re.compile(rf"class{_WS}+{_NAME}{_WS}*")
 _ABSTRACT_DECORATOR = re.compile(
-    rf"\n([ ]*)@[ ]*(?:{_NAME}[ ]*\.[ ]*)*(?:{'|'.join(sorted(ABSTRACT_DECORATORS))})"
+    rf"\n([ \t\f]*)@[ ]*(?:{_NAME}[ ]*\.[ ]*)*(?:{'|'.join(sorted(ABSTRACT_DECORATORS))})"
     r"[ ]*(?:\#[^\n]*)?(?=\n|\Z)"
 )
 _KEYWORD_ARGUMENT = re.compile(rf"({_NAME})\s*=(?!=)\s*")
@@ -308,6 +308,8 @@ class _Scanner:
         if "abstract" in text:
             for match in _ABSTRACT_DECORATOR.finditer(self.lines_text):
                 line_start, indent = match.start(), len(match[1])
+                if match[1].strip(" "):
+                    raise Unusual("an abstract method decorator after a tab or form feed")
                 if not indent or self._string_around(line_start) is not None:
                     continue
                 if not self._decorates_a_function(match.end() - 1, indent):
@@ -600,6 +602,9 @@ class _Scanner:
             self._spend(end - line_start)
             inside = self._string_start(line_start)
             if inside is None:
+                if self._deeper_or_blank(line_start, match.end(1), max_indent):
+                    end = line_start - 1  # retry before this line
+                    continue
                 answer = (line_start, match.end(1) - line_start)
                 break
             end = inside  # retry before the string
@@ -610,6 +615,8 @@ class _Scanner:
             else:
                 match = _line_pattern("first", max_indent).match(text, 0, max(end, 0))
                 answer = (0, match.end(1)) if match is not None else None
+                if match is not None and self._deeper_or_blank(0, match.end(1), max_indent):
+                    answer = None
         if remember:
             known.insert(index + 1, position)
             answers[position] = answer
@@ -626,8 +633,28 @@ class _Scanner:
             self._spend(line_start - position)
             inside = self._string_around(line_start)
             if inside is None:
-                return line_start, len(match.group(1))
+                if not self._deeper_or_blank(line_start, match.end(1), max_indent):
+                    return line_start, len(match.group(1))
+                inside = match.end(1)  # go on after this line
             position = inside
+
+    def _deeper_or_blank(self, line_start: int, code: int, max_indent: int) -> bool:
+        """For a line found by a line pattern (spaces up to ``code``): whether it is no
+        candidate after all because a tab or form feed follows the spaces, and the line is
+        blank, a comment, or indented by tabs beyond ``max_indent`` (a tab takes the column to
+        the next multiple of 8). Raises Unusual when such indentation may matter."""
+        text = self.text
+        if text[code] not in "\t\x0c":
+            return False
+        end = text.find("\n", code)
+        line = text[line_start : end if end >= 0 else len(text)]
+        rest = line.lstrip(" \t\x0c")
+        if not rest or rest.startswith("#"):
+            return True
+        indentation = line[: len(line) - len(rest)]
+        if "\x0c" not in indentation and len(indentation.expandtabs(8)) > max_indent:
+            return True
+        raise Unusual("a line indented with tabs or form feeds where its indentation matters")
 
     def _string_start(self, position: int) -> int | None:
         """The start of the triple-quoted string containing ``position``, if any."""

@@ -200,6 +200,7 @@ def test_positions_count_characters_and_crlf() -> None:
         "import importlib\nimportlib.import_module('a', __name__)\n",
         "import importlib\nimportlib.import_module('''a''' % x)\n",
         "m = __import__('x' , {})\n",
+        "from abc import abstractmethod\nclass A:\n\t@abstractmethod\n\tdef f(self): pass\n",
     ],
 )
 def test_unusual_files_go_to_the_parser(source: str) -> None:
@@ -223,6 +224,11 @@ def test_unusual_files_go_to_the_parser(source: str) -> None:
         'import importlib\nm = importlib.import_module( "%s.%s" %(a, b))\n',
         "import importlib\nm = importlib.import_module('.'.join(parts))\n",
         "m = __import__('x.%s' % y)\nimport a\n",
+        # tab-indented lines the searches for blocks and handlers must skip, not stop at
+        "try:\n    import a\nexcept ValueError:\n\tpass\nexcept ImportError:\n\tpass\n",
+        "if x:\n    import a\nelse:\n\tpass\n",
+        "def f():\n    x = 1\n\t\n    import a\n",
+        "def f():\n    x = 1\n  \t# a comment\n    import a\n",
     ],
 )
 def test_near_misses_are_read_without_a_parser(source: str) -> None:
