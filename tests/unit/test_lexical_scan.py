@@ -275,7 +275,13 @@ AFTER = {
     "if TYPE_CHECKING:": ["else:", "elif x:"],
     "if not TYPE_CHECKING:": ["else:", "elif TYPE_CHECKING:"],
     "if x:": ["else:", "elif TYPE_CHECKING:"],
-    "try:": ["except ImportError:", "except (ValueError, KeyError):", "finally:", "except: x = 1"],
+    "try:": [
+        "except ImportError:",
+        "except (ValueError, KeyError):",
+        "finally:",
+        "except: x = 1",
+        "except ValueError:\n\tpass\nexcept ImportError:",  # a handler indented by a tab
+    ],
     "for x in y:": ["else:"],
 }
 BODIES = [
@@ -285,6 +291,7 @@ BODIES = [
     "y = (1,\n    2)",
     "# import comment",
     "from .m import d as e",
+    "x = 1\n\t\n \t# blank and comment lines indented with tabs",
 ]
 
 
@@ -296,15 +303,17 @@ def programs(draw: st.DrawFn) -> str:
             if depth < 4 and draw(st.booleans()):
                 header = draw(st.sampled_from(HEADERS))
                 lines += header.splitlines()
-                lines += ["    " + line for line in block(depth + 1)]
+                unit = draw(st.sampled_from(["    ", "\t"]))  # each block its own
+                lines += [unit + line for line in block(depth + 1)]
                 follow = AFTER.get(header, [])
                 if follow and draw(st.booleans()):
                     clause = draw(st.sampled_from(follow))
                     lines.append(clause)
                     if not clause.endswith("= 1"):
-                        lines += ["    " + line for line in block(depth + 1)]
+                        unit = draw(st.sampled_from(["    ", "\t"]))
+                        lines += [unit + line for line in block(depth + 1)]
                 elif header == "try:":
-                    lines += ["except ValueError:", "    pass"]
+                    lines += ["except ValueError:", draw(st.sampled_from(["    ", "\t"])) + "pass"]
             else:
                 lines += draw(st.sampled_from(BODIES)).splitlines()
         return lines
