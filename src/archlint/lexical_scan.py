@@ -237,7 +237,16 @@ class _Scanner:
                 counted = last = position
                 line_start = text.rfind("\n", 0, position) + 1
                 column = position - line_start + 1
-                kind = self._kind(line_start, column - 1) if column > 1 else ImportKind.TOP_LEVEL
+                kind = ImportKind.TOP_LEVEL
+                if column > 1:
+                    indent = column - 1
+                    if text[line_start] == "\t":  # tabs only (``_statement``): 8 columns each
+                        indent *= 8
+                        # Python compares indentation by both 8- and 1-column tabs: only under
+                        # a header at column 0 are they sure to agree
+                        if self._enclosing(line_start, indent).indent:
+                            raise Unusual("a tab-indented import inside an indented block")
+                    kind = self._kind(line_start, indent)
             imports.append(new(RawImport, (line, column, module, name, level, kind)))
         return tuple(imports)
 
@@ -492,7 +501,10 @@ class _Scanner:
         text = self.text
         line_start = text.rfind("\n", 0, position) + 1
         prefix = text[line_start:position]
-        start = line_start + len(prefix) - len(prefix.lstrip(" "))
+        blanks = len(prefix) - len(prefix.lstrip(" "))
+        if not blanks and prefix.startswith("\t"):  # indented by tabs only (see ``run``)
+            blanks = len(prefix) - len(prefix.lstrip("\t"))
+        start = line_start + blanks
         if start == position:
             match = _IMPORT.match(text, position)
             if match is None:
@@ -503,7 +515,7 @@ class _Scanner:
                 raise Unusual("importlib under another name")  # its calls need the parser
             found.extend((start, module, None, 0) for module, _ in sorted(aliases))
             return match.end()
-        if _FROM_HEAD.fullmatch(prefix) is None:
+        if _FROM_HEAD.fullmatch(prefix, blanks if prefix.startswith("\t") else 0) is None:
             raise Unusual("an import sharing its line with another statement")
         match = _FROM.match(text, start)
         if match is None:

@@ -170,7 +170,9 @@ def test_positions_count_characters_and_crlf() -> None:
 @pytest.mark.parametrize(
     "source",
     [
-        "if x:\n\timport tabs\n",
+        "def f():\n\tif x:\n\t\timport nested_tabs\n",
+        "def f():\n    if x:\n\timport tab_under_spaces\n",
+        "if x:\n \timport space_then_tab\n",
         "def f():\n\x0c    import after_form_feed\n",
         "s = 'a'\rimport lone_cr\n",
         "import importlib\nimportlib.import_module('x')\n",
@@ -229,6 +231,11 @@ def test_unusual_files_go_to_the_parser(source: str) -> None:
         "if x:\n    import a\nelse:\n\tpass\n",
         "def f():\n    x = 1\n\t\n    import a\n",
         "def f():\n    x = 1\n  \t# a comment\n    import a\n",
+        # one tab under a header at column 0 (as generated parsers write version checks)
+        "if x:\n\timport tabs\n",
+        "import sys\nif sys.version_info > (3,):\n\tfrom typing import T\nelse:\n\tfrom t import T\n",
+        "def f():\n\tx = 1\n\tfrom . import a\n",
+        "try:\n\timport a\nexcept ImportError:\n\tpass\n",
     ],
 )
 def test_near_misses_are_read_without_a_parser(source: str) -> None:
