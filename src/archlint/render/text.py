@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
-from archlint.model import Report, Severity, Violation
+from archlint.model import ImportKind, Report, Severity, Violation
 
 Piece = tuple[str, str]  # (text, rich style; "" for none)
 Line = tuple[Piece, ...]
@@ -57,6 +57,11 @@ def _lines(report: Report) -> Iterator[Line]:
     yield ((summary(report), "bold green" if report.ok else "bold red"),)
 
 
+_KIND_NOTES = {
+    kind: "" if kind is ImportKind.TOP_LEVEL else f" ({kind.value})" for kind in ImportKind
+}
+
+
 def _violation(v: Violation) -> Iterator[Line]:
     yield ("  ", ""), (v.code, "bold red"), (f" {v.message}", "")
     if not v.chain:
@@ -65,7 +70,7 @@ def _violation(v: Violation) -> Iterator[Line]:
         yield (
             (f"      {link.importer} -> {link.imported}  ", ""),
             (f"{link.path}:{link.line}:{link.column}", "cyan"),
-            (f" ({link.kind})" if link.kind.value != "top-level" else "", "dim"),
+            (_KIND_NOTES[link.kind], "dim"),
         )
 
 

@@ -58,13 +58,16 @@ def _illegal_chains(
     for unit in units:
         for module in members[unit]:
             unit_of.setdefault(module, []).append(unit)
-    hops: dict[Unit, dict[str, str]] = {}
+    targets = [h for h in units if any(_code(lower, h) is not None for lower in units)]
+    hops = {higher: graph.hops_towards(members[higher], layered) for higher in targets}
+    reaches: dict[str, list[Unit]] = {}  # module in no layer -> the units it leads to
+    for higher in targets:
+        for module in hops[higher]:
+            reaches.setdefault(module, []).append(higher)
     found: dict[tuple[Unit, Unit], list[Chain]] = {}
     for lower in units:
         highers = [higher for higher in units if _code(lower, higher) is not None]
         for higher in highers:
-            if higher not in hops:
-                hops[higher] = graph.hops_towards(members[higher], layered)
             found[(lower, higher)] = []
         if not highers:
             continue
@@ -74,12 +77,15 @@ def _illegal_chains(
             for succ in graph.imported_by(source):
                 if succ in layered:  # a direct import: a chain ends at the first layered module
                     paths = [(h, [source, succ]) for h in unit_of[succ] if h in wanted]
-                else:
+                elif succ in reaches:
                     paths = []
-                    for higher in highers:
-                        path = graph.path_through(source, succ, members[higher], hops[higher])
-                        if path is not None:
+                    for higher in reaches[succ]:  # in the order of ``units``
+                        if higher in wanted:
+                            path = graph.path_through(source, succ, members[higher], hops[higher])
+                            assert path is not None
                             paths.append((higher, path))
+                else:
+                    continue
                 for higher, path in paths:
                     ends = best.setdefault(higher, {})
                     if path[-1] not in ends or len(path) < len(ends[path[-1]]):
