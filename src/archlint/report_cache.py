@@ -69,7 +69,7 @@ def inputs_of(root: Path, config: Config, layout: Layout) -> Inputs:
     types = {c.type for c in config.contracts}
     text, measures = "banned-api" in types, "thresholds" in types
     pyproject = _digest_of(root / "pyproject.toml")
-    environment = environment_digest()
+    environment = environment_digest(root)
     parts: list[object] = [FORMAT, str(root), text, measures, pyproject, environment]
     parts.append(layout.root_packages)
     parts.append(layout.namespaces)
@@ -90,21 +90,26 @@ def _digest_of(path: Path) -> str | None:
         return None
 
 
-def environment_digest() -> str:
+def environment_digest(root: Path) -> str:
     """The interpreter, and the directories packages are imported from with their modification
     times: installing or removing a distribution adds or removes an entry in one of them (its
-    metadata is what dependency and external contracts consult)."""
-    return content_digest(repr([sys.version, _installed()]).encode())
+    metadata is what dependency and external contracts consult). Directories inside the
+    project (an editable install's ``src``) are left out: their files are the project's own,
+    tracked one by one, and an editor's swap file there must not count as an installation."""
+    return content_digest(repr([sys.version, _installed(root)]).encode())
 
 
-def _installed() -> list[tuple[str, int]]:
+def _installed(root: Path) -> list[tuple[str, int]]:
     """``sys.path`` with modification times. The first entry is the script's directory or the
     current one, which is not where packages are installed."""
+    inside = os.path.join(os.path.realpath(root), "")
     found = []
     for entry in sys.path[1:]:
         try:
+            if os.path.join(os.path.realpath(entry), "").startswith(inside):
+                continue
             found.append((entry, os.stat(entry).st_mtime_ns))
-        except OSError:
+        except (OSError, ValueError):
             continue
     return found
 
@@ -137,7 +142,7 @@ def reuse_unchanged(
         return None
     if data.get("pyproject") != _digest_of(root / "pyproject.toml"):
         return None
-    if data.get("environment") != environment_digest():
+    if data.get("environment") != environment_digest(root):
         return None
     directories, files = data.get("directories"), data.get("files")
     if type(directories) is not list or type(files) is not list:

@@ -174,14 +174,17 @@ def test_nothing_changed_needs_neither_the_configuration_nor_a_walk(
 
 
 def test_installing_a_package_is_a_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = tmp_path / "site-packages"
+    site, project = tmp_path / "site-packages", tmp_path / "project"
+    (project / "src").mkdir(parents=True)
     site.mkdir()
-    monkeypatch.setattr(sys, "path", [str(tmp_path), str(site)])
-    before = archlint.report_cache.environment_digest()
-    assert archlint.report_cache.environment_digest() == before
+    monkeypatch.setattr(sys, "path", [str(tmp_path), str(site), str(project / "src")])
+    before = archlint.report_cache.environment_digest(project)
+    assert archlint.report_cache.environment_digest(project) == before
     time.sleep(0.01)
+    (project / "src" / ".swap").write_text("", encoding="utf-8")  # the project's own directory
+    assert archlint.report_cache.environment_digest(project) == before
     (site / "yaml").mkdir()
-    assert archlint.report_cache.environment_digest() != before
+    assert archlint.report_cache.environment_digest(project) != before
 
 
 def test_dependency_contracts_leave_the_quick_check_out(
