@@ -42,6 +42,8 @@ def run() -> NoReturn:
     elif not isinstance(code, int):
         print(code, file=sys.stderr)
         code = 1
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        sys.exit(code)  # a coverage tool or profiler writes its data at the normal exit
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`)
             stream.flush()

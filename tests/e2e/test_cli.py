@@ -254,3 +254,21 @@ def test_the_program_exits_with_its_code_and_all_its_output(run: Run, tmp_path: 
     assert usage.returncode == 2 and "No such command 'chek'" in usage.stderr
     version = subprocess.run([*program, "--version"], capture_output=True, text=True, check=False)
     assert (version.returncode, version.stdout) == (0, "archlint, version 0.1.0\n")
+
+
+@pytest.mark.parametrize("traced", [False, True])
+def test_the_hard_exit_leaves_coverage_and_profilers_their_normal_exit(traced: bool) -> None:
+    """atexit handlers (coverage data, profiler reports) run only when a tracer or profiler
+    is active; otherwise the program skips the interpreter's teardown."""
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('atexit ran'))\n"
+        + ("sys.settrace(lambda *args: None)\n" if traced else "")
+        + "sys.argv = ['archlint', '--version']\n"
+        "from archlint.cli import run\n"
+        "run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0
+    assert done.stdout.startswith("archlint, version")
+    assert ("atexit ran" in done.stdout) is traced
