@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -37,16 +38,66 @@ class SourceFile(NamedTuple):
     is_package: bool
 
 
+# (path as given, inode, device, digest of the entries that matter, all entries matter)
+Probe = tuple[str, int, int, str, bool]
+
+
+def listing_digest(entries: Iterable[os.DirEntry[str]], all_names: bool) -> str:
+    """What discovery can learn from a directory's entries: the names and types of those it
+    may walk into or read (names without a dot, ``.py`` files; never the default excludes),
+    or of every entry when exclude patterns, which may name anything, are in use
+    (``all_names``). A ``notes.txt`` or ``.coverage`` written beside a package changes
+    nothing."""
+    seen = sorted(
+        (e.name, e.is_dir(follow_symlinks=False), e.is_file())
+        for e in entries
+        if all_names
+        or (e.name not in DEFAULT_EXCLUDES and ("." not in e.name or e.name.endswith(".py")))
+    )
+    return hashlib.blake2b(repr(seen).encode(), digest_size=16).hexdigest()
+
+
+class _Reads:
+    """Collects what discovery reads (see ``Layout``): plain directories, or probes."""
+
+    def __init__(self, probes: bool, all_names: bool) -> None:
+        self.as_probes = probes
+        self.all_names = all_names
+        self.directories: list[str] = []
+        self.probes: list[Probe] = []
+        self.absent: list[str] = []
+
+    def listing(self, directory: str, shown: str | None = None) -> list[os.DirEntry[str]]:
+        """The entries of ``directory`` (``shown``: the path to record, e.g. unresolved)."""
+        path = shown or directory
+        if not self.as_probes:
+            self.directories.append(path)
+            with os.scandir(directory) as scanned:
+                return list(scanned)
+        st = os.stat(path)  # before the listing: a change in between is seen next time
+        with os.scandir(directory) as scanned:
+            entries = list(scanned)
+        digest = listing_digest(entries, self.all_names)
+        self.probes.append((path, st.st_ino, st.st_dev, digest, self.all_names))
+        return entries
+
+
 class Layout(NamedTuple):
     """The module tree found on disk."""
 
     files: tuple[SourceFile, ...]
     namespaces: tuple[tuple[str, str], ...]  # (module, directory path) without __init__.py
     root_packages: tuple[str, ...]
-    # every directory whose entries were read (absolute paths, sorted): while none of them
-    # changes (a directory's mtime moves whenever an entry is added, removed or renamed),
-    # neither does the layout (see report_cache)
+    # What discovery read, for the report cache (see report_cache): while none of it changes,
+    # neither does the layout. ``directories``: the directories walked for modules (a
+    # directory's mtime moves whenever an entry is added, removed or renamed in it);
+    # ``probes``: the directories read to find the root packages, each with its identity and
+    # the digest of the entries that can matter there (``listing_digest``), so that files
+    # tools write beside the packages do not count; ``absent``: ``.py`` links that led to no
+    # file, which a new target would bring in without changing their directory.
     directories: tuple[str, ...] = ()
+    probes: tuple[Probe, ...] = ()
+    absent: tuple[str, ...] = ()
 
 
 def find_root(start: Path) -> Path:
@@ -111,26 +162,24 @@ class _Excluder:
         return hit
 
 
-def _has_python(directory: Path, root: Path, excluder: _Excluder, listed: list[str]) -> bool:
+def _has_python(directory: Path, root: Path, excluder: _Excluder, reads: _Reads) -> bool:
     rel = directory.relative_to(root).as_posix()
-    return any(True for _ in _walk(str(directory), rel, "", excluder, listed))
+    return any(True for _ in _walk(str(directory), rel, "", excluder, reads))
 
 
 def _walk(
-    directory: str, rel_dir: str, module: str, excluder: _Excluder, listed: list[str]
+    directory: str, rel_dir: str, module: str, excluder: _Excluder, reads: _Reads
 ) -> Iterator[SourceFile]:
     """Python files below ``directory`` (``rel_dir`` from the root; module ``module``), in no
-    particular order; directory symlinks not followed; each directory read is added to
-    ``listed``. Plain strings and an explicit stack: pathlib and nested generators cost a
-    large part of a warm run on 10,000 files."""
+    particular order; directory symlinks not followed; what it reads goes to ``reads``.
+    Plain strings and an explicit stack: pathlib and nested generators cost a large part of
+    a warm run on 10,000 files."""
     patterns = bool(excluder.patterns)
     stack = [(directory, rel_dir, module)]
     while stack:
         directory, rel_dir, module = stack.pop()
-        listed.append(directory)
         try:
-            with os.scandir(directory) as scanned:
-                entries = list(scanned)
+            entries = reads.listing(directory)
         except OSError:
             continue
         prefix = f"{rel_dir}/" if rel_dir else ""
@@ -140,6 +189,8 @@ def _walk(
                 continue
             if name.endswith(".py"):
                 if not entry.is_file():
+                    if entry.is_symlink():
+                        reads.absent.append(entry.path)
                     continue
                 stem = name[:-3]
                 if stem == "__init__":
@@ -153,6 +204,7 @@ def _walk(
 def discover(root: Path, config: Config) -> Layout:
     """Every module of the configured root packages in the source roots."""
     excluder = _Excluder(config.exclude)
+    written: list[str] = []  # each source root as configured (a link is followed when read)
     if config.source_roots is not None:
         source_roots = []
         for name in config.source_roots:
@@ -171,15 +223,16 @@ def discover(root: Path, config: Config) -> Layout:
                     config.line_of("source-roots"),
                 )
             source_roots.append(directory)
+            written.append(str(root / name))
     else:
         source_roots = [root / "src"] if (root / "src").is_dir() else [root]
+        written.append(str(source_roots[0]))
 
     candidates: dict[str, Path] = {}
-    probed: list[str] = []  # read to find the root packages
-    for source_root in source_roots:
-        probed.append(str(source_root))
+    probes = _Reads(probes=True, all_names=bool(config.exclude))  # to find the root packages
+    for source_root, shown in zip(source_roots, written, strict=True):
         try:
-            entries = sorted(os.scandir(source_root), key=lambda e: e.name)
+            entries = sorted(probes.listing(str(source_root), shown), key=lambda e: e.name)
         except OSError as exc:
             raise ArchlintError(f"cannot read source root {source_root}: {exc}") from exc
         for entry in entries:
@@ -187,7 +240,7 @@ def discover(root: Path, config: Config) -> Layout:
             if excluder.excluded(rel, entry.name):
                 continue
             if entry.is_dir(follow_symlinks=False) and entry.name.isidentifier():
-                if _has_python(Path(entry.path), root, excluder, probed):
+                if _has_python(Path(entry.path), root, excluder, probes):
                     candidates.setdefault(entry.name, Path(entry.path))
             elif entry.name.endswith(".py") and entry.name[:-3].isidentifier() and entry.is_file():
                 candidates.setdefault(entry.name[:-3], Path(entry.path))
@@ -211,13 +264,11 @@ def discover(root: Path, config: Config) -> Layout:
 
     files: list[SourceFile] = []
     namespaces: list[tuple[str, str]] = []
-    walked: list[str] = []  # read to find the modules
-    single = False  # a root module file, which a package directory of its name would replace
+    walked = _Reads(probes=False, all_names=False)  # to find the modules
     for name in chosen:
         location = candidates[name]
         if location.is_file():
             files.append(SourceFile(name, location.relative_to(root).as_posix(), False))
-            single = True
             continue
         rel_location = location.relative_to(root).as_posix()
         package_files = list(_walk(str(location), rel_location, name, excluder, walked))
@@ -249,12 +300,14 @@ def discover(root: Path, config: Config) -> Layout:
             config.line_of("source-roots") or None,
         )
     files.sort(key=lambda f: (f.module, not f.is_package, f.path))  # a/__init__.py before a.py
-    # With named root packages (directories) and no exclude patterns, what else the source
-    # roots hold cannot change the layout (a package that goes away takes its directory).
-    if config.root_packages is None or config.exclude or single:
-        walked += probed
-    namespaces_found = tuple(sorted(set(namespaces)))
-    return Layout(tuple(files), namespaces_found, tuple(chosen), tuple(sorted(set(walked))))
+    return Layout(
+        tuple(files),
+        tuple(sorted(set(namespaces))),
+        tuple(chosen),
+        tuple(sorted(set(walked.directories))),
+        tuple(sorted(set(probes.probes))),
+        tuple(sorted(set(walked.absent + probes.absent))),
+    )
 
 
 def _rel(path: Path, root: Path) -> str:

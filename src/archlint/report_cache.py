@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # the quick path must not pay for importing the configuration
     from archlint.contracts import Config
     from archlint.project import Layout
 
-FORMAT = 2
+FORMAT = 3  # 3: probes and absent links
 
 Log = Callable[[str], None]
 
@@ -69,7 +69,7 @@ def inputs_of(root: Path, config: Config, layout: Layout) -> Inputs:
     types = {c.type for c in config.contracts}
     text, measures = "banned-api" in types, "thresholds" in types
     pyproject = _digest_of(root / "pyproject.toml")
-    environment = environment_digest(root)
+    environment = environment_digest()
     parts: list[object] = [FORMAT, str(root), text, measures, pyproject, environment]
     parts.append(layout.root_packages)
     parts.append(layout.namespaces)
@@ -78,7 +78,13 @@ def inputs_of(root: Path, config: Config, layout: Layout) -> Inputs:
     if not quick:
         from archlint.member_projects import member_projects
 
-        parts.append(repr(member_projects(root, layout.files)))
+        members = member_projects(root, layout.files)  # canonical: no set order in the key
+        parts.append(
+            [
+                (m.path, m.dependencies, sorted(m.required.items()), sorted(m.modules))
+                for m in members
+            ]
+        )
     key = content_digest(repr(parts).encode())
     return Inputs(key, text, measures, quick, pyproject, environment)
 
@@ -86,32 +92,31 @@ def inputs_of(root: Path, config: Config, layout: Layout) -> Inputs:
 def _digest_of(path: Path) -> str | None:
     try:
         return content_digest(path.read_bytes())
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in a path
         return None
 
 
-def environment_digest(root: Path) -> str:
-    """The interpreter, and the directories packages are imported from with their modification
-    times: installing or removing a distribution adds or removes an entry in one of them (its
-    metadata is what dependency and external contracts consult). Directories inside the
-    project (an editable install's ``src``) are left out: their files are the project's own,
-    tracked one by one, and an editor's swap file there must not count as an installation."""
-    return content_digest(repr([sys.version, _installed(root)]).encode())
+# what ``importlib.metadata`` reads in a directory of ``sys.path`` (and where editable
+# installs add paths): a distribution installed, upgraded or removed changes these entries
+_METADATA = (".dist-info", ".egg-info", ".egg-link", ".pth")
 
 
-def _installed(root: Path) -> list[tuple[str, int]]:
-    """``sys.path`` with modification times. The first entry is the script's directory or the
-    current one, which is not where packages are installed."""
-    inside = os.path.join(os.path.realpath(root), "")
-    found = []
-    for entry in sys.path[1:]:
+def environment_digest() -> str:
+    """The interpreter and the installed distributions it sees (dependency and external
+    contracts consult their metadata): for every directory of ``sys.path``, the names, inodes
+    and modification times of its metadata entries. Only those: an editor's swap file in an
+    editable install's ``src`` changes nothing, a ``.venv`` inside the project counts."""
+    found: list[object] = [sys.version]
+    for directory in sys.path:
         try:
-            if os.path.join(os.path.realpath(entry), "").startswith(inside):
-                continue
-            found.append((entry, os.stat(entry).st_mtime_ns))
-        except (OSError, ValueError):
+            with os.scandir(directory or ".") as listing:
+                entries = [e for e in listing if e.name.endswith(_METADATA)]
+            found.append(
+                (directory, sorted((e.name, e.inode(), e.stat().st_mtime_ns) for e in entries))
+            )
+        except (OSError, ValueError):  # a zip file, a missing directory
             continue
-    return found
+    return content_digest(repr(found).encode())
 
 
 def _entry_path(cache: ScanCache) -> Path:
@@ -142,10 +147,12 @@ def reuse_unchanged(
         return None
     if data.get("pyproject") != _digest_of(root / "pyproject.toml"):
         return None
-    if data.get("environment") != environment_digest(root):
+    if data.get("environment") != environment_digest():
         return None
     directories, files = data.get("directories"), data.get("files")
     if type(directories) is not list or type(files) is not list:
+        return None
+    if not _probes_hold(data.get("probes")) or not _still_absent(data.get("absent")):
         return None
     stat = os.stat
     for item in directories:
@@ -153,7 +160,7 @@ def reuse_unchanged(
             return None
         try:
             st = stat(item[0])
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL in a path
             return None
         if [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev] != item[1]:
             return None
@@ -166,7 +173,7 @@ def reuse_unchanged(
             return None
         try:
             st = stat(base + item[0])
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL in a path
             return None
         if [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev] == item[1]:
             continue
@@ -187,6 +194,38 @@ def reuse_unchanged(
     if log:
         log(_reused(len(files), rescanned, quick=True))
     return report
+
+
+def _probes_hold(probes: object) -> bool:
+    """Whether every directory read to find the root packages is the same directory with the
+    same entries that matter (see ``project.Layout``)."""
+    from archlint.project import listing_digest
+
+    if type(probes) is not list:
+        return False
+    for item in probes:
+        if type(item) is not list or len(item) != 5 or type(item[0]) is not str:
+            return False
+        path, inode, device, digest, all_names = item
+        try:
+            st = os.stat(path)
+            with os.scandir(path) as listing:
+                found = listing_digest(listing, all_names is True)
+        except (OSError, ValueError):
+            return False
+        if [st.st_ino, st.st_dev, found] != [inode, device, digest]:
+            return False
+    return True
+
+
+def _still_absent(links: object) -> bool:
+    """Whether every ``.py`` link that led to no file still leads to none."""
+    if type(links) is not list:
+        return False
+    try:
+        return not any(type(link) is not str or os.path.isfile(link) for link in links)
+    except ValueError:  # a NUL in a damaged entry
+        return False
 
 
 def _reused(files: int, rescanned: int, quick: bool = False) -> str:
@@ -224,7 +263,7 @@ def lookup(
         path = base + source.path
         try:
             st = stat(path)
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL in a path
             return None
         if (
             stamp is not None
@@ -250,8 +289,14 @@ def lookup(
         cache.corrupt += 1
         return None
     directories = _directory_stamps(cache, layout)
-    if updated != files or directories != data.get("directories"):
-        _write(cache, inputs, directories, updated, data["report"])
+    probes = [list(probe) for probe in layout.probes]
+    if (
+        updated != files
+        or directories != data.get("directories")
+        or probes != data.get("probes")
+        or list(layout.absent) != data.get("absent")
+    ):
+        _write(cache, inputs, layout, directories, updated, data["report"])
     if log:
         log(_reused(len(files), rescanned))
     return report
@@ -266,7 +311,7 @@ def _judge(
         with open(path, "rb") as stream:
             data = stream.read()
             st = os.fstat(stream.fileno())
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in a path
         return None
     new_digest = content_digest(data)
     if new_digest == digest:
@@ -322,7 +367,7 @@ def store(
         known = cache.seen.get(source.path)
         stamp = list(known[0]) if known is not None and known[1] == digest else None
         files.append([source.path, stamp, digest])
-    _write(cache, inputs, _directory_stamps(cache, layout), files, encode_report(report))
+    _write(cache, inputs, layout, _directory_stamps(cache, layout), files, encode_report(report))
 
 
 def _directory_stamps(cache: ScanCache, layout: Layout) -> list[object] | None:
@@ -332,7 +377,7 @@ def _directory_stamps(cache: ScanCache, layout: Layout) -> list[object] | None:
     for directory in layout.directories:
         try:
             stamp = _recordable(cache, stamp_of(os.stat(directory)))
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL in a path
             return None
         if stamp is None:
             return None
@@ -343,6 +388,7 @@ def _directory_stamps(cache: ScanCache, layout: Layout) -> list[object] | None:
 def _write(
     cache: ScanCache,
     inputs: Inputs,
+    layout: Layout,
     directories: list[object] | None,
     files: list[object],
     report: object,
@@ -355,6 +401,8 @@ def _write(
         "pyproject": inputs.pyproject,
         "environment": inputs.environment,
         "directories": directories or [],
+        "probes": [list(probe) for probe in layout.probes],
+        "absent": list(layout.absent),
         "files": files,
         "report": report,
     }

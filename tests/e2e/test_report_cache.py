@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -174,17 +175,23 @@ def test_nothing_changed_needs_neither_the_configuration_nor_a_walk(
 
 
 def test_installing_a_package_is_a_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    site, project = tmp_path / "site-packages", tmp_path / "project"
-    (project / "src").mkdir(parents=True)
-    site.mkdir()
-    monkeypatch.setattr(sys, "path", [str(tmp_path), str(site), str(project / "src")])
-    before = archlint.report_cache.environment_digest(project)
-    assert archlint.report_cache.environment_digest(project) == before
+    """Distributions are judged by the metadata entries of every directory of sys.path: a
+    virtual environment inside the project counts, an editor's swap file in src does not."""
+    project = tmp_path / "project"
+    site = project / ".venv/lib/python3.11/site-packages"
+    site.mkdir(parents=True)
+    (project / "src").mkdir()
+    monkeypatch.setattr(sys, "path", [str(project / "src"), str(site)])
+    before = archlint.report_cache.environment_digest()
+    assert archlint.report_cache.environment_digest() == before
+    (project / "src" / ".api.py.swp").write_text("", encoding="utf-8")
+    assert archlint.report_cache.environment_digest() == before
+    (site / "zzfoo_dist-1.0.dist-info").mkdir()  # pip install zzfoo-dist
+    installed = archlint.report_cache.environment_digest()
+    assert installed != before
     time.sleep(0.01)
-    (project / "src" / ".swap").write_text("", encoding="utf-8")  # the project's own directory
-    assert archlint.report_cache.environment_digest(project) == before
-    (site / "yaml").mkdir()
-    assert archlint.report_cache.environment_digest(project) != before
+    (site / "zzfoo_dist-1.0.dist-info" / "RECORD").write_text("", encoding="utf-8")  # reinstall
+    assert archlint.report_cache.environment_digest() != installed
 
 
 def test_dependency_contracts_leave_the_quick_check_out(
@@ -311,24 +318,128 @@ def test_an_edit_that_leaves_the_imports_needs_no_configuration(
     assert "reused the report of 5 files (1 changed file scanned again)\n" in second.err
 
 
-def test_files_beside_named_root_packages_do_not_count(
+def test_files_beside_the_packages_do_not_count(
     project: Project, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With root-packages named, the source root's other entries cannot change the layout."""
+    """Entries discovery never reads (dotted names, default excludes) leave the source roots'
+    listings as they were: tools that write next to the packages do not defeat the cache."""
     _trust_stamps_at_once(monkeypatch)
-    root = project(
-        {
-            **SHOP,
-            "pyproject.toml": SHOP["pyproject.toml"].replace(
-                "[tool.archlint]\n", '[tool.archlint]\nroot-packages = ["shop"]\n'
-            ),
-        }
-    )
+    root = project(SHOP)
     run("check", cwd=root)
     (root / "src/notes.txt").write_text("x\n", encoding="utf-8")
-    (root / "src/other").mkdir()
-    (root / "src/other/__init__.py").write_text("import shop.api\n", encoding="utf-8")
+    (root / "src/.coverage").write_text("x\n", encoding="utf-8")
+    (root / "src/node_modules").mkdir()
+    (root / "src/node_modules/x.py").write_text("import shop.api\n", encoding="utf-8")
     assert "nothing changed" in _same_as_without_cache(run, root).err
+
+
+def _shop_in(directory: str, settings: str) -> dict[str, str]:
+    """SHOP with its package under ``directory`` ("" for the root) and ``settings`` added to
+    [tool.archlint]."""
+    prefix = f"{directory}/" if directory else ""
+    files = {name.replace("src/", prefix): text for name, text in SHOP.items()}
+    files["pyproject.toml"] = SHOP["pyproject.toml"].replace(
+        "[tool.archlint]\n", f"[tool.archlint]\n{settings}"
+    )
+    return files
+
+
+NAMED = _shop_in("", 'root-packages = ["shop"]\n')
+
+
+def test_a_new_src_directory_changes_the_source_root(
+    project: Project, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by review: the package at the root, then a src/ appears (now the source root)."""
+    _trust_stamps_at_once(monkeypatch)
+    root = project(NAMED)
+    run("check", cwd=root)
+    (root / "src").mkdir()
+    after = _same_as_without_cache(run, root)
+    assert after.code == 2 and "root package 'shop' not found" in after.err
+
+
+def test_a_package_in_an_earlier_source_root(
+    project: Project, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _trust_stamps_at_once(monkeypatch)
+    files = _shop_in("lib", 'source-roots = ["src", "lib"]\nroot-packages = ["shop"]\n')
+    files["src/README"] = ""
+    root = project(files)
+    before = run("check", cwd=root)
+    for name in ("__init__", "api", "domain", "db"):
+        (root / "src/shop").mkdir(exist_ok=True)
+        (root / f"src/shop/{name}.py").write_text("", encoding="utf-8")
+    after = _same_as_without_cache(run, root)
+    assert (after.out, after.code) != (before.out, before.code)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links")
+def test_a_retargeted_source_root_link(
+    project: Project, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _trust_stamps_at_once(monkeypatch)
+    files = _shop_in("v1", 'source-roots = ["lib"]\n')
+    files.update({name.replace("src/", "v2/"): "" for name in SHOP if name.startswith("src/")})
+    root = project(files)
+    (root / "lib").symlink_to("v1")
+    before = run("check", cwd=root)
+    (root / "lib").unlink()
+    (root / "lib").symlink_to("v2")
+    after = _same_as_without_cache(run, root)
+    assert (after.out, after.code) != (before.out, before.code)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links")
+def test_a_dangling_module_link_that_comes_to_life(
+    project: Project, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _trust_stamps_at_once(monkeypatch)
+    root = project(SHOP)
+    (root / "src/shop/generated.py").symlink_to("../../gen/generated.py")
+    before = run("check", cwd=root)
+    (root / "gen").mkdir()
+    (root / "gen/generated.py").write_text("from shop import api\n", encoding="utf-8")
+    after = _same_as_without_cache(run, root)
+    assert "6 files" in after.out and after.out != before.out
+
+
+def test_a_nul_in_a_damaged_entry(
+    project: Project, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _trust_stamps_at_once(monkeypatch)
+    root = project(SHOP)
+    run("check", cwd=root)
+    (entry,) = root.glob(".archlint_cache/*/report-*.json")
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    data["files"][0][0] += "\0"
+    data["files"][0][1] = None
+    entry.write_text(json.dumps(data), encoding="utf-8")
+    _same_as_without_cache(run, root)
+
+
+def test_monorepo_members_give_a_stable_key(
+    project: Project, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by review: the members' modules (a set) entered the key in hash order, which
+    differs between processes. Here: a new hash seed per run."""
+    files = {
+        **SHOP,
+        "pyproject.toml": (
+            '[project]\nname = "shop"\nversion = "1"\ndependencies = []\n\n'
+            "[tool.archlint]\n\n[tool.archlint.dependencies]\n"
+        ),
+        "src/shop/pyproject.toml": '[project]\nname = "member"\nversion = "1"\ndependencies = []\n',
+    }
+    root = project(files)
+    program = [sys.executable, "-m", "archlint", "check", "-v"]
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            program, cwd=root, env=env, capture_output=True, text=True, check=False
+        )
+        reused = "reused the report" in done.stderr
+        assert reused is (seed != "1"), done.stderr
 
 
 def test_a_new_root_package_is_seen(
