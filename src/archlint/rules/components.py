@@ -9,12 +9,15 @@ dependency is allowed with a warning (ARC506, turned into a warning by the engin
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from archlint.contracts import Component, ComponentsContract
 from archlint.graph import ImportGraph
 from archlint.model import Import, Violation, make_violation
-from archlint.ownership import Ownership, component_links, own
 from archlint.rules.context import RuleContext
+
+if TYPE_CHECKING:  # ownership loads only when a components contract is checked
+    from archlint.ownership import Ownership
 
 PRIVATE = "ARC501"
 UNDECLARED = "ARC502"
@@ -25,6 +28,8 @@ DEPRECATED = "ARC506"
 
 
 def check(contract: ComponentsContract, ctx: RuleContext) -> list[Violation]:
+    from archlint.ownership import component_links, own
+
     graph = ctx.graph
     ownership = own(contract, graph.internal_modules(), ctx.config_path)
     violations: list[Violation] = []

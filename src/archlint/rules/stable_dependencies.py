@@ -9,7 +9,6 @@ the two units, with both instabilities.
 from __future__ import annotations
 
 from archlint.contracts import StableDependenciesContract
-from archlint.metrics import instability_of, unit_function
 from archlint.model import Violation, make_violation
 from archlint.rules.context import RuleContext
 
@@ -17,6 +16,8 @@ CODE = "ARC802"
 
 
 def check(contract: StableDependenciesContract, ctx: RuleContext) -> list[Violation]:
+    from archlint.metrics import instability_of, unit_function
+
     graph = ctx.graph
     selected = graph.members(ctx.select(contract, "modules", contract.modules))
     grouping = unit_function(contract.level, contract.depth)

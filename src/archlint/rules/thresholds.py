@@ -10,17 +10,22 @@ line in pyproject.toml.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from archlint.contracts import ThresholdsContract
-from archlint.metrics import Matrix, Metrics, UnitMetrics, measure, unit_function
 from archlint.model import Violation, make_violation
 from archlint.rules.context import RuleContext
+
+if TYPE_CHECKING:  # metrics load only when a thresholds contract is checked
+    from archlint.metrics import Matrix, Metrics, UnitMetrics
 
 CODE = "ARC801"
 SHOWN = 5  # contributors named in a message
 
 
 def check(contract: ThresholdsContract, ctx: RuleContext) -> list[Violation]:
+    from archlint.metrics import measure, unit_function
+
     graph = ctx.graph
     selected = graph.members(ctx.select(contract, "modules", contract.modules))
     metrics = measure(graph, ctx.lines, contract.level, contract.depth, contract.kinds, ctx.classes)
