@@ -182,7 +182,9 @@ def check(
     root, config, layout = _project(path, log, root)
     inputs = None
     if scan_cache is not None:
-        inputs = report_cache.inputs_of(root, config, layout)
+        from archlint.report_key import inputs_of
+
+        inputs = inputs_of(root, config, layout)
         reused = (
             report_cache.lookup(scan_cache, entry, inputs, root, layout, log) if entry else None
         )

@@ -1,34 +1,34 @@
 """The report cache: a whole run's Report, reused while nothing it depends on has changed.
 
 A report is a pure function of the configuration, the module tree, every file's scan and (for
-a few contracts) installed metadata and the files' text. One entry per project root lives next to
-the scan index (``report-<root digest>.json`` in the namespace of archlint's version); it holds
-the key of everything but the files, each file's stamp and content digest, and the report.
+a few contracts) installed metadata and the files' text. One entry per project root lives next
+to the scan index (``report-<root digest>.json`` in the namespace of archlint's version); it
+holds the key of everything but the files (``report_key``), each file's stamp and content
+digest, what discovery read (``project.Layout``), and the report.
 
-A warm run (see ``lookup``) finds the project's files as usual, then for each file: the same
-stamp means the same bytes (the scan cache's argument); otherwise the bytes are hashed, and the
-same digest means the same file. A file whose bytes changed is scanned again and compared
-with its old scan (kept by the scan cache under the old digest): an edit that leaves the
-imports (and, for metric thresholds, the line and class counts) as they were leaves the
-report as it was. Anything else is a miss and the whole analysis runs. Banned-API contracts read
-the text itself, so with them any change to a file's bytes is a miss.
+Each file is judged the same way: the same stamp means the same bytes (the scan cache's
+argument); otherwise the bytes are hashed, and the same digest means the same file; a file
+whose bytes changed is scanned again and compared with its old scan (kept by the scan cache
+under the old digest): an edit that leaves the imports (and, for metric thresholds, the line
+and class counts) as they were leaves the report as it was. Banned-API contracts read the text
+itself, so with them any change to a file's bytes counts.
 
-Before all that, ``reuse_unchanged`` tries the quickest check, which needs neither the
-configuration nor a walk of the tree: the same pyproject.toml bytes, the same interpreter and
-installed-package directories, the same stamp for every directory discovery read (a directory's
-mtime and ctime move whenever an entry is added, removed or renamed in it, so the layout is the
-same) and for every file. Stamps are trusted only when they were older than the recording run's
-start by the racy margin, as in the scan cache.
+``reuse_unchanged`` tries that before the configuration is even parsed, with what the entry
+recorded: the same pyproject.toml bytes and installed distributions, every directory walked
+for modules with its stamp (a directory's mtime and ctime move whenever an entry is added,
+removed or renamed in it), every directory read to find the root packages with the same
+identity and the same entries that matter, and no dangling ``.py`` link come to life. Else
+``lookup`` compares the key of the freshly discovered layout. Stamps are trusted only when
+they were older than the recording run's start by the racy margin, as in the scan cache.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from archlint.cache import (
     FAST_PATH,
@@ -41,82 +41,12 @@ from archlint.cache import (
 )
 from archlint.model import FileScan, Report
 from archlint.report_codec import decode_report, encode_report
+from archlint.report_key import Inputs, digest_of, environment_digest
 
 if TYPE_CHECKING:  # the quick path must not pay for importing the configuration's modules
-    from archlint.contracts import Config
     from archlint.project import Layout
 
-FORMAT = 3  # 3: probes and absent links
-
 Log = Callable[[str], None]
-
-
-class Inputs(NamedTuple):
-    """What a report depends on besides the files' scans, and how a changed file is judged."""
-
-    key: str
-    text: bool  # a contract reads the files' text (banned-api): any change to the bytes counts
-    measures: bool  # a contract uses line and class counts (thresholds)
-    quick: bool  # nothing outside the tree and pyproject.toml matters (no dependency contract)
-    pyproject: str | None  # digest of pyproject.toml
-    environment: str
-
-
-def inputs_of(root: Path, config: Config, layout: Layout) -> Inputs:
-    """The key of everything a report depends on besides its files: archlint's version (the
-    namespace the entry lives in), the root, the configuration file's bytes, the module tree,
-    the interpreter and the installed packages it sees, and monorepo members' pyproject.toml."""
-    types = {c.type for c in config.contracts}
-    text, measures = "banned-api" in types, "thresholds" in types
-    pyproject = _digest_of(root / "pyproject.toml")
-    environment = environment_digest()
-    parts: list[object] = [FORMAT, str(root), text, measures, pyproject, environment]
-    parts.append(layout.root_packages)
-    parts.append(layout.namespaces)
-    parts.append([(f.module, f.path, f.is_package) for f in layout.files])
-    quick = "dependencies" not in types
-    if not quick:
-        from archlint.member_projects import member_projects
-
-        members = member_projects(root, layout.files)  # canonical: no set order in the key
-        parts.append(
-            [
-                (m.path, m.dependencies, sorted(m.required.items()), sorted(m.modules))
-                for m in members
-            ]
-        )
-    key = content_digest(repr(parts).encode())
-    return Inputs(key, text, measures, quick, pyproject, environment)
-
-
-def _digest_of(path: Path) -> str | None:
-    try:
-        return content_digest(path.read_bytes())
-    except (OSError, ValueError):  # ValueError: a NUL in a path
-        return None
-
-
-# what ``importlib.metadata`` reads in a directory of ``sys.path`` (and where editable
-# installs add paths): a distribution installed, upgraded or removed changes these entries
-_METADATA = (".dist-info", ".egg-info", ".egg-link", ".pth")
-
-
-def environment_digest() -> str:
-    """The interpreter and the installed distributions it sees (dependency and external
-    contracts consult their metadata): for every directory of ``sys.path``, the names, inodes
-    and modification times of its metadata entries. Only those: an editor's swap file in an
-    editable install's ``src`` changes nothing, a ``.venv`` inside the project counts."""
-    found: list[object] = [sys.version]
-    for directory in sys.path:
-        try:
-            with os.scandir(directory or ".") as listing:
-                entries = [e for e in listing if e.name.endswith(_METADATA)]
-            found.append(
-                (directory, sorted((e.name, e.inode(), e.stat().st_mtime_ns) for e in entries))
-            )
-        except (OSError, ValueError):  # a zip file, a missing directory
-            continue
-    return content_digest(repr(found).encode())
 
 
 def _entry_path(cache: ScanCache) -> Path:
@@ -145,7 +75,7 @@ def reuse_unchanged(
     report as it was; None otherwise, or when unsure."""
     if data.get("quick") is not True:
         return None
-    if data.get("pyproject") != _digest_of(root / "pyproject.toml"):
+    if data.get("pyproject") != digest_of(root / "pyproject.toml"):
         return None
     if data.get("environment") != environment_digest():
         return None

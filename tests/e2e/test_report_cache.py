@@ -18,6 +18,7 @@ import archlint.cache
 import archlint.config
 import archlint.parse
 import archlint.report_cache
+import archlint.report_key
 import archlint.resolve
 from archlint.model import FileScan
 from tests.e2e.conftest import Project, Result, Run
@@ -182,16 +183,16 @@ def test_installing_a_package_is_a_change(tmp_path: Path, monkeypatch: pytest.Mo
     site.mkdir(parents=True)
     (project / "src").mkdir()
     monkeypatch.setattr(sys, "path", [str(project / "src"), str(site)])
-    before = archlint.report_cache.environment_digest()
-    assert archlint.report_cache.environment_digest() == before
+    before = archlint.report_key.environment_digest()
+    assert archlint.report_key.environment_digest() == before
     (project / "src" / ".api.py.swp").write_text("", encoding="utf-8")
-    assert archlint.report_cache.environment_digest() == before
+    assert archlint.report_key.environment_digest() == before
     (site / "zzfoo_dist-1.0.dist-info").mkdir()  # pip install zzfoo-dist
-    installed = archlint.report_cache.environment_digest()
+    installed = archlint.report_key.environment_digest()
     assert installed != before
     time.sleep(0.01)
     (site / "zzfoo_dist-1.0.dist-info" / "RECORD").write_text("", encoding="utf-8")  # reinstall
-    assert archlint.report_cache.environment_digest() != installed
+    assert archlint.report_key.environment_digest() != installed
 
 
 def test_dependency_contracts_leave_the_quick_check_out(
