@@ -207,17 +207,17 @@ def check(
             analysis.lines,
             analysis.classes,
         )
-    report = Report(
-        contracts=tuple(results),
-        diagnostics=tuple(sorted(set(analysis.diagnostics) | set(diagnostics))),
-        files=len(analysis.layout.files),
-        modules=len(analysis.graph.internal_modules()),
-        imports=analysis.graph.count_imports(),
-        config_path=analysis.config.path,
-        root=str(analysis.root),
-    )
-    if scan_cache is not None and inputs is not None:
-        report_cache.store(scan_cache, inputs, layout, scan_cache.digests, report)
+        report = Report(
+            contracts=tuple(results),
+            diagnostics=tuple(sorted(set(analysis.diagnostics) | set(diagnostics))),
+            files=len(analysis.layout.files),
+            modules=len(analysis.graph.internal_modules()),
+            imports=analysis.graph.count_imports(),
+            config_path=analysis.config.path,
+            root=str(analysis.root),
+        )
+        if scan_cache is not None and inputs is not None:
+            report_cache.store(scan_cache, inputs, layout, scan_cache.digests, report)
     return report
 
 

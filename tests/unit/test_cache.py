@@ -103,24 +103,38 @@ def test_encoding_round_trips() -> None:
         assert decode_scan(json.loads(json.dumps(encode_scan(value)))) == value
 
 
+def _columns(*rows: list[object]) -> list[list[object]]:
+    """Imports as the cache stores them: by columns."""
+    return [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * 6
+
+
+def _entry(imports: object, error: object = None) -> dict[str, object]:
+    return {"lines": 1, "imports": imports, "error": error, "classes": [0, 0]}
+
+
 @pytest.mark.parametrize(
     "data",
     [
         None,
         [],
         {},
-        {"lines": "1", "imports": [], "error": None},
-        {"lines": 1, "imports": {}, "error": None},
-        {"lines": 1, "imports": [[1, 1, "a", None, 0]], "error": None},
-        {"lines": 1, "imports": [[1, 1, "a", None, 0, "sometimes"]], "error": None},
-        {"lines": 1, "imports": [[1, 1, "a", None, 0, ["top-level"]]], "error": None},
-        {"lines": 1, "imports": [[1, "1", "a", None, 0, "top-level"]], "error": None},
-        {"lines": 1, "imports": [[1, 1, 7, None, 0, "top-level"]], "error": None},
-        {"lines": 1, "imports": [[1, 1, "a", 0, 0, "top-level"]], "error": None},
-        {"lines": 1, "imports": [[True, 1, "a", None, 0, "top-level"]], "error": None},
-        {"lines": 1, "imports": [], "error": [1, 1]},
-        {"lines": 1, "imports": [], "error": [1, 1, None]},
-        {"lines": 1, "imports": [], "error": "bad"},
+        {"lines": "1", "imports": _columns(), "error": None, "classes": [0, 0]},
+        {"lines": 1, "imports": _columns(), "error": None},
+        {"lines": 1, "imports": _columns(), "error": None, "classes": [0, "1"]},
+        _entry({}),
+        _entry([[], [], [], [], []]),  # five columns
+        _entry([[1], [1], ["a"], [None], [0], []]),  # columns of different lengths
+        _entry(_columns([1, 1, "a", None, 0, "sometimes"])),
+        _entry(_columns([1, 1, "a", None, 0, ["top-level"]])),
+        _entry(_columns([1, "1", "a", None, 0, "top-level"])),
+        _entry(_columns([1, 1, 7, None, 0, "top-level"])),
+        _entry(_columns([1, 1, "a", 0, 0, "top-level"])),
+        _entry(_columns([True, 1, "a", None, 0, "top-level"])),
+        _entry(_columns([1, 1, "a", None, 0.5, "top-level"])),
+        _entry([[1], [1], ["a"], [None], [0], "t"]),  # a column that is no list
+        _entry(_columns(), [1, 1]),
+        _entry(_columns(), [1, 1, None]),
+        _entry(_columns(), "bad"),
     ],
 )
 def test_invalid_entries_are_refused(data: object) -> None:
@@ -529,3 +543,16 @@ def test_a_crashing_worker_does_not_take_the_run_down(
         ("pkg/m42.py", "ARC001", CRASHED),
     ]
     assert scans == {m: s for m, s in expected.items() if m not in ("pkg.m13", "pkg.m42")}
+
+
+def test_the_entries_above_differ_from_valid_ones_by_one_thing() -> None:
+    """Each refused entry above breaks one rule of these, which decode."""
+    valid = _entry(_columns([1, 1, "a", None, 0, "top-level"], [2, 5, "", "b", 1, "dynamic"]))
+    assert decode_scan(valid) == FileScan(
+        (
+            RawImport(1, 1, "a", None, 0, ImportKind.TOP_LEVEL),
+            RawImport(2, 5, "", "b", 1, ImportKind.DYNAMIC),
+        ),
+        1,
+    )
+    assert decode_scan(_entry(_columns(), [1, 1, "x"])) == FileScan((), 1, ScanError(1, 1, "x"))
