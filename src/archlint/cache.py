@@ -279,27 +279,26 @@ class ScanCache:
             if data is not None:
                 self.corrupt += 1
                 del self.packed[digest]
-            data = self.read_json(entry_path(self.scans, digest))
-            if data is None:
-                return None
-            scan = decode_scan(data)
+            data, scan = self._stored(digest)
             if scan is None:
-                self.corrupt += 1
                 return None
         self.encoded[digest] = data
         return scan
 
     def load_stored(self, digest: str) -> FileScan | None:
         """The scan stored under ``digest`` in the scan directory (not the index's copies)."""
-        if not _is_digest(digest):
-            return None
+        return self._stored(digest)[1] if _is_digest(digest) else None
+
+    def _stored(self, digest: str) -> tuple[object, FileScan | None]:
+        """The entry of ``digest`` in the scan directory and its scan (None if missing or
+        invalid; an invalid one is counted)."""
         data = self.read_json(entry_path(self.scans, digest))
         if data is None:
-            return None
+            return None, None
         scan = decode_scan(data)
         if scan is None:
             self.corrupt += 1
-        return scan
+        return data, scan
 
     def store_one(self, digest: str, scan: FileScan) -> None:
         """Store one scan under ``digest`` (a failure only disables writing)."""

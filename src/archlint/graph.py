@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import TYPE_CHECKING
 
 from archlint.model import Import, ImportKind, Module
@@ -29,9 +29,32 @@ class ImportGraph:
         # Invariant: every inner dict iterates in sorted order (the imports arrive sorted, and
         # ``collapsed`` re-sorts), so traversals are deterministic without sorting each step.
         # ``_pred`` maps to insertion-ordered sets (dicts of None).
-        succ: dict[str, dict[str, list[Import]]] = {name: {} for name in self._modules}
-        pred: dict[str, dict[str, None]] = {name: {} for name in self._modules}
-        for imp in sorted(set(imports)):  # named tuples: ordered by their fields, in C
+        self._succ: dict[str, dict[str, list[Import]]] = {name: {} for name in self._modules}
+        self._pred: dict[str, dict[str, None]] = {name: {} for name in self._modules}
+        self._children: dict[str, list[str]] | None = None
+        self._sorted: list[str] | None = None
+        self._kinds_present: set[ImportKind] | None = None
+        self._insert(sorted(set(imports)))  # named tuples: ordered by their fields, in C
+
+    @classmethod
+    def from_rows(cls, modules: Iterable[Module], rows: Iterable[list[Import]]) -> ImportGraph:
+        """The graph of ``modules`` with the imports in ``rows``: one list per importer, each
+        sorted, the importers in sorted order (what ``resolve`` builds: sorting each file's
+        imports costs less than sorting all of them at once), so that together they are
+        sorted; duplicates (one statement naming several attributes of one module) are
+        dropped."""
+        graph = cls(modules, ())
+        graph._insert(chain.from_iterable(rows))
+        return graph
+
+    def _insert(self, imports: Iterable[Import]) -> None:
+        """Add ``imports``, which arrive sorted (equal ones next to each other)."""
+        succ, pred = self._succ, self._pred
+        last = None
+        for imp in imports:
+            if imp == last:
+                continue
+            last = imp
             importer, imported = imp[0], imp[1]
             if importer == imported:
                 continue
@@ -50,44 +73,6 @@ class ImportGraph:
                 succ.setdefault(imported, {})
             else:
                 importers[importer] = None
-        self._succ, self._pred = succ, pred
-        self._children: dict[str, list[str]] | None = None
-        self._sorted: list[str] | None = None
-        self._kinds_present: set[ImportKind] | None = None
-
-    @classmethod
-    def from_rows(cls, modules: Iterable[Module], rows: Iterable[list[Import]]) -> ImportGraph:
-        """The graph of ``modules`` with the imports in ``rows``: one list per importer, each
-        sorted, the importers in sorted order (what ``resolve`` builds: sorting each file's
-        imports costs less than sorting all of them at once)."""
-        graph = cls(modules, ())
-        succ, pred = graph._succ, graph._pred
-        for row in rows:
-            importer = row[0][0]
-            targets = succ.get(importer)
-            if targets is None:
-                targets = succ[importer] = {}
-                pred.setdefault(importer, {})
-            last = None
-            for imp in row:
-                if imp == last:  # one statement naming several attributes of one module
-                    continue
-                last = imp
-                imported = imp[1]
-                if imported == importer:
-                    continue
-                edge = targets.get(imported)
-                if edge is not None:
-                    edge.append(imp)
-                    continue
-                targets[imported] = [imp]
-                importers = pred.get(imported)
-                if importers is None:
-                    pred[imported] = {importer: None}
-                    succ.setdefault(imported, {})
-                else:
-                    importers[importer] = None
-        return graph
 
     # -- modules -----------------------------------------------------------------------------
 

@@ -95,27 +95,10 @@ def reuse_unchanged(
         if [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev] != item[1]:
             return None
     text, measures = data.get("text") is not False, data.get("measures") is not False
-    base = os.path.join(str(root), "")
-    updated: list[object] | None = None
-    rescanned = 0
-    for index, item in enumerate(files):
-        if type(item) is not list or len(item) != 3 or type(item[0]) is not str:
-            return None
-        try:
-            st = stat(base + item[0])
-        except (OSError, ValueError):  # ValueError: a NUL in a path
-            return None
-        if [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev] == item[1]:
-            continue
-        judged = _judge(cache, base + item[0], item[2], text, measures)
-        if judged is None:
-            return None
-        digest, stamp, scanned = judged
-        rescanned += scanned
-        recordable = _recordable(cache, stamp)
-        if recordable is not None:  # else the file is judged again next time: no rewrite
-            updated = updated or list(files)
-            updated[index] = [item[0], recordable, digest]
+    judged = _judge_files(cache, root, None, files, text, measures)
+    if judged is None:
+        return None
+    updated, rescanned = judged
     report = decode_report(data.get("report"))
     if report is None or report.root != str(root):
         return None  # the full lookup that follows counts and replaces a broken entry
@@ -178,42 +161,13 @@ def lookup(
     if data.get("key") != inputs.key:
         return None
     files = data["files"]
-    if type(files) is not list:
+    if type(files) is not list or len(files) != len(layout.files):
         return None
-    if len(files) != len(layout.files):
+    paths = [source.path for source in layout.files]
+    judged = _judge_files(cache, root, paths, files, inputs.text, inputs.measures)
+    if judged is None:
         return None
-    base = os.path.join(str(root), "")
-    stat = os.stat
-    updated: list[object] = []
-    rescanned = 0
-    for source, item in zip(layout.files, files, strict=True):
-        if type(item) is not list or len(item) != 3 or item[0] != source.path:
-            return None
-        _, stamp, digest = item
-        path = base + source.path
-        try:
-            st = stat(path)
-        except (OSError, ValueError):  # ValueError: a NUL in a path
-            return None
-        if (
-            stamp is not None
-            and [
-                st.st_mtime_ns,
-                st.st_ctime_ns,
-                st.st_size,
-                st.st_ino,
-                st.st_dev,
-            ]
-            == stamp
-        ):
-            updated.append(item)
-            continue
-        judged = _judge(cache, path, digest, inputs.text, inputs.measures)
-        if judged is None:
-            return None
-        new_digest, new_stamp, scanned = judged
-        rescanned += scanned
-        updated.append([source.path, _recordable(cache, new_stamp), new_digest])
+    updated, rescanned = judged
     report = decode_report(data.get("report"))
     if report is None:
         cache.corrupt += 1
@@ -221,15 +175,56 @@ def lookup(
     directories = _directory_stamps(cache, layout)
     probes = [list(probe) for probe in layout.probes]
     if (
-        updated != files
+        updated is not None
         or directories != data.get("directories")
         or probes != data.get("probes")
         or list(layout.absent) != data.get("absent")
     ):
-        _write(cache, inputs, layout, directories, updated, data["report"])
+        _write(cache, inputs, layout, directories, updated or files, data["report"])
     if log:
         log(_reused(len(files), rescanned))
     return report
+
+
+def _judge_files(
+    cache: ScanCache,
+    root: Path,
+    paths: list[str] | None,
+    items: list[object],
+    text: bool,
+    measures: bool,
+) -> tuple[list[object] | None, int] | None:
+    """Whether every file of the entry (``items``: path, stamp, digest; at ``paths`` if given,
+    else at the paths they name) is as the report saw it: the same stamp, or (``_judge``)
+    bytes that leave the report as it was. None if one may change the report; else the items
+    to record instead (None when no new stamp can be trusted yet: a file changed seconds ago
+    is judged again next time rather than rewriting the entry on every run) and how many
+    files were scanned again."""
+    base = os.path.join(str(root), "")
+    stat = os.stat
+    updated: list[object] | None = None
+    rescanned = 0
+    for index, item in enumerate(items):
+        if type(item) is not list or len(item) != 3 or type(item[0]) is not str:
+            return None
+        if paths is not None and item[0] != paths[index]:
+            return None
+        try:
+            st = stat(base + item[0])
+        except (OSError, ValueError):  # ValueError: a NUL in a path
+            return None
+        if [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev] == item[1]:
+            continue
+        judged = _judge(cache, base + item[0], item[2], text, measures)
+        if judged is None:
+            return None
+        digest, stamp, scanned = judged
+        rescanned += scanned
+        recordable = _recordable(cache, stamp)
+        if recordable is not None:
+            updated = updated or list(items)
+            updated[index] = [item[0], recordable, digest]
+    return updated, rescanned
 
 
 def _judge(
