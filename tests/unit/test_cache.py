@@ -492,9 +492,12 @@ def test_the_report_is_the_same_with_or_without_the_cache(tmp_path: Path) -> Non
     assert off.violations
 
 
+@pytest.mark.parametrize("fork", [True, False], ids=["forked-workers", "process-pool"])
 def test_one_worker_or_many_give_the_same_report(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: bool
 ) -> None:
+    # without os.fork (Windows) the workers are a ProcessPoolExecutor's: tried here as well
+    monkeypatch.setattr(scanning, "HAS_FORK", fork and scanning.HAS_FORK)
     count = scanning.PARALLEL_THRESHOLD + 20
     make_project(tmp_path, count)
     (tmp_path / "pkg" / "m7.py").write_text("from . import (\n", encoding="utf-8")
@@ -519,9 +522,11 @@ def test_workers_must_be_a_positive_integer(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the test patches the parser in forked workers")
+@pytest.mark.parametrize("fork", [True, False], ids=["forked-workers", "process-pool"])
 def test_a_crashing_worker_does_not_take_the_run_down(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: bool
 ) -> None:
+    monkeypatch.setattr(scanning, "HAS_FORK", fork)
     files = make_project(tmp_path, 60)
     for name in ("m13.py", "m42.py"):
         (tmp_path / "pkg" / name).write_text("# CRASH\nimport os\n", encoding="utf-8")

@@ -1,0 +1,98 @@
+"""The forked worker pool: results by task number, a dying worker loses only its own task,
+a raising task is an error, and no worker outlives the call."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from archlint.forked_workers import WorkerFailed, run_forked
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the pool forks")
+
+
+@pytest.fixture(autouse=True)
+def _deadline() -> Iterator[None]:
+    """A pool that waits forever (a worker never told to stop) fails instead of hanging."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError("run_forked did not return within 30 s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(30)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _children() -> set[int]:
+    """Process ids of this process's live (not reaped) children, from /proc."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == os.getpid():
+                found.add(int(entry))
+    return found
+
+
+@pytest.mark.parametrize("workers", [1, 2, 5])
+def test_every_task_gives_its_own_result(workers: int) -> None:
+    before = _children() if sys.platform == "linux" else set()
+    results, lost = run_forked(lambda index: b"x" * index * 1000, 40, workers)
+    assert results == [b"x" * index * 1000 for index in range(40)]
+    assert lost == []
+    if sys.platform == "linux":
+        assert _children() == before  # every worker was reaped
+
+
+def test_large_results_arrive_whole() -> None:
+    big = os.urandom(5_000_000)  # larger than any pipe buffer: written while the parent reads
+    results, lost = run_forked(lambda index: big[index:], 3, 2)
+    assert results == [big, big[1:], big[2:]]
+    assert lost == []
+
+
+def test_no_tasks() -> None:
+    assert run_forked(lambda index: b"", 0, 4) == ([], [])
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_a_dying_worker_loses_only_its_task(workers: int) -> None:
+    def task(index: int) -> bytes:
+        if index in (3, 7):
+            os.kill(os.getpid(), signal.SIGKILL)  # as a segfault in native code would
+        return str(index).encode()
+
+    results, lost = run_forked(task, 12, workers)
+    assert lost == [3, 7]
+    assert results == [None if i in (3, 7) else str(i).encode() for i in range(12)]
+
+
+def test_a_worker_dying_on_every_task_ends() -> None:
+    results, lost = run_forked(lambda index: os._exit(3), 6, 2)
+    assert results == [None] * 6
+    assert lost == list(range(6))
+
+
+def test_a_raising_task_is_an_error_with_its_traceback() -> None:
+    def task(index: int) -> bytes:
+        if index == 5:
+            raise ValueError("a bug in the task")
+        return b""
+
+    before = _children() if sys.platform == "linux" else set()
+    with pytest.raises(WorkerFailed, match="ValueError: a bug in the task"):
+        run_forked(task, 10, 2)
+    if sys.platform == "linux":
+        assert _children() == before
