@@ -6,7 +6,6 @@ a message that says what is wrong and how to fix it. The only module that import
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import sys
 from collections.abc import Mapping
@@ -37,6 +36,7 @@ from archlint.contracts import (
     DependenciesContract,
     ProjectDependencies,
     UnmatchedIgnores,
+    line_of,
 )
 from archlint.model import ArchlintError
 from archlint.toml_lines import KeyPath, locate
@@ -202,7 +202,7 @@ class _Loader:
         contracts.sort(key=lambda contract: contract.line)
         names: dict[str, int] = {}
         for contract in contracts:
-            line = contract.line_of("name")
+            line = line_of(contract, "name")
             if contract.name in names:
                 message = (
                     f"duplicate contract name '{contract.name}' (also used at line "
@@ -313,16 +313,14 @@ class _Loader:
         check_component_names(tables, components)
         contract = ComponentsContract("", components=tuple(components))
         if options is None:
-            return dataclasses.replace(
-                contract, name="components", line=tables[0].line(), key_lines={}
-            )
+            return contract._replace(name="components", line=tables[0].line(), key_lines={})
         table = Table(
             self, options, (*_TABLE, "component-options"), "[tool.archlint.component-options]"
         )
         table.check_keys(_COMPONENT_OPTION_KEYS, ())
-        contract = dataclasses.replace(contract, strict=table.boolean("strict"))
+        contract = contract._replace(strict=table.boolean("strict"))
         contract = with_common(contract, table, "components")
-        return dataclasses.replace(contract, line=min(tables[0].line(), contract.line))
+        return contract._replace(line=min(tables[0].line(), contract.line))
 
     def contracts(self, top: Table, kind: str) -> list[Contract]:
         header = f"[[tool.archlint.{kind}]]"

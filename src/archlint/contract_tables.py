@@ -7,12 +7,11 @@ Works on values ``tomllib`` already parsed (config.py reads the file); every pro
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 from archlint.banned_names import valid_banned_name
 from archlint.contracts import (
@@ -97,8 +96,7 @@ def suggest(word: str, options: Sequence[str], what: str = "") -> str:
     return f"; {what}: {', '.join(options)}" if what else ""
 
 
-@dataclasses.dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     """One TOML table being validated: its values, where it is, and its name in messages."""
 
     loader: Lines
@@ -192,8 +190,7 @@ def with_common(contract: _C, table: Table, default_name: str) -> _C:
         for side in sides:
             table.check_pattern(side, "ignore", index)
         ignore.append(ImportPattern(sides[0], sides[1], text, table.line("ignore", index)))
-    return dataclasses.replace(
-        contract,
+    return contract._replace(
         name=name,
         kinds=kinds,
         ignore=tuple(ignore),
@@ -397,7 +394,7 @@ def _runtime_kinds(contract: _C, table: Table) -> _C:
     """Without ``kinds``: every kind but type-checking (those imports never run)."""
     if "kinds" in table.data:
         return contract
-    return dataclasses.replace(contract, kinds=frozenset(ImportKind) - {ImportKind.TYPE_CHECKING})
+    return contract._replace(kinds=frozenset(ImportKind) - {ImportKind.TYPE_CHECKING})
 
 
 def _number(table: Table, key: str, whole: bool) -> float:

@@ -7,16 +7,28 @@ they are matched against the module set when the contract is checked.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Literal
+from types import MappingProxyType
+from typing import Any, Literal, NamedTuple
 
 from archlint.model import ALL_KINDS, ImportKind
 
 UnmatchedIgnores = Literal["warn", "error", "ignore"]
+# the default of mapping fields: shared, so it must not change
+_EMPTY: Mapping[Any, Any] = MappingProxyType({})
+
+# Contracts are named tuples, not dataclasses: creating the 15 frozen dataclasses of this module
+# took ~20 ms of every cold run (each one compiles its generated methods), named tuples ~3 ms.
+# Every contract starts with the options every contract table takes: ``name``, ``kinds``,
+# ``ignore``, ``line`` (the line of its table header) and ``key_lines`` (each key written in
+# the table -> its line in pyproject.toml).
 
 
-@dataclass(frozen=True, slots=True)
-class ImportPattern:
+def line_of(contract: Contract, key: str) -> int:
+    """The line of ``key`` in the contract's table, else of the table's header."""
+    return contract.key_lines.get(key, contract.line)
+
+
+class ImportPattern(NamedTuple):
     """`"importer-pattern -> imported-pattern"` as written in an `ignore` list."""
 
     importer: str
@@ -25,54 +37,54 @@ class ImportPattern:
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class ContractBase:
-    """Options every contract table takes. ``line`` is the line of its table header;
-    ``key_lines`` maps each key written in the table to its line in pyproject.toml."""
+class LayersContract(NamedTuple):
+    """``layers`` high to low; each level is a tuple of independent sibling names (`"a | b"`)."""
 
     name: str
     kinds: frozenset[ImportKind] = ALL_KINDS
     ignore: tuple[ImportPattern, ...] = ()
     line: int = 0
-    key_lines: Mapping[str, int] = field(default_factory=dict)
-
-    def line_of(self, key: str) -> int:
-        return self.key_lines.get(key, self.line)
-
-
-@dataclass(frozen=True, slots=True)
-class LayersContract(ContractBase):
-    """``layers`` high to low; each level is a tuple of independent sibling names (`"a | b"`)."""
-
+    key_lines: Mapping[str, int] = _EMPTY
     layers: tuple[tuple[str, ...], ...] = ()
     containers: tuple[str, ...] = ()
     exhaustive: bool = False
     type: Literal["layers"] = "layers"
 
 
-@dataclass(frozen=True, slots=True)
-class ForbiddenContract(ContractBase):
+class ForbiddenContract(NamedTuple):
+    name: str
+    kinds: frozenset[ImportKind] = ALL_KINDS
+    ignore: tuple[ImportPattern, ...] = ()
+    line: int = 0
+    key_lines: Mapping[str, int] = _EMPTY
     source: tuple[str, ...] = ()
     forbidden: tuple[str, ...] = ()
     allow_indirect: bool = False
     type: Literal["forbidden"] = "forbidden"
 
 
-@dataclass(frozen=True, slots=True)
-class IndependenceContract(ContractBase):
+class IndependenceContract(NamedTuple):
+    name: str
+    kinds: frozenset[ImportKind] = ALL_KINDS
+    ignore: tuple[ImportPattern, ...] = ()
+    line: int = 0
+    key_lines: Mapping[str, int] = _EMPTY
     modules: tuple[str, ...] = ()
     type: Literal["independence"] = "independence"
 
 
-@dataclass(frozen=True, slots=True)
-class CyclesContract(ContractBase):
+class CyclesContract(NamedTuple):
+    name: str
+    kinds: frozenset[ImportKind] = ALL_KINDS
+    ignore: tuple[ImportPattern, ...] = ()
+    line: int = 0
+    key_lines: Mapping[str, int] = _EMPTY
     packages: tuple[str, ...] = ()
     depth: int = 1
     type: Literal["cycles"] = "cycles"
 
 
-@dataclass(frozen=True, slots=True)
-class Component:
+class Component(NamedTuple):
     """One ``[[tool.archlint.components]]`` table: a part of the system that owns modules.
 
     ``modules`` are names or patterns of the packages it owns (with their descendants); those
@@ -90,8 +102,8 @@ class Component:
     utility: bool = False
     deprecated: tuple[str, ...] = ()
     line: int = 0
-    key_lines: Mapping[str, int] = field(default_factory=dict)
-    item_lines: Mapping[tuple[str, int], int] = field(default_factory=dict)
+    key_lines: Mapping[str, int] = _EMPTY
+    item_lines: Mapping[tuple[str, int], int] = _EMPTY
 
     def line_of(self, key: str, index: int | None = None) -> int:
         if index is not None and (key, index) in self.item_lines:
@@ -99,33 +111,45 @@ class Component:
         return self.key_lines.get(key, self.line)
 
 
-@dataclass(frozen=True, slots=True)
-class ComponentsContract(ContractBase):
+class ComponentsContract(NamedTuple):
     """Every component of ``[[tool.archlint.components]]``, checked as one contract.
 
     ``strict``: a declared dependency that no import uses is a violation.
     """
 
+    name: str
+    kinds: frozenset[ImportKind] = ALL_KINDS
+    ignore: tuple[ImportPattern, ...] = ()
+    line: int = 0
+    key_lines: Mapping[str, int] = _EMPTY
     components: tuple[Component, ...] = ()
     strict: bool = False
     type: Literal["components"] = "components"
 
 
-@dataclass(frozen=True, slots=True)
-class ExternalContract(ContractBase):
+class ExternalContract(NamedTuple):
     """Only modules of ``allowed_in`` (with descendants) may import the external ``modules``
     (dotted names of external modules or sub-packages, e.g. ``google.cloud.storage``)."""
 
+    name: str
+    kinds: frozenset[ImportKind] = ALL_KINDS
+    ignore: tuple[ImportPattern, ...] = ()
+    line: int = 0
+    key_lines: Mapping[str, int] = _EMPTY
     modules: tuple[str, ...] = ()
     allowed_in: tuple[str, ...] = ()
     type: Literal["external"] = "external"
 
 
-@dataclass(frozen=True, slots=True)
-class BannedApiContract(ContractBase):
+class BannedApiContract(NamedTuple):
     """Modules of ``modules`` (minus ``allowed_in``) must not use the qualified ``names``
     (``os.environ``, ``subprocess.*``, ``print``); ``message`` says what to do instead."""
 
+    name: str
+    kinds: frozenset[ImportKind] = ALL_KINDS
+    ignore: tuple[ImportPattern, ...] = ()
+    line: int = 0
+    key_lines: Mapping[str, int] = _EMPTY
     names: tuple[str, ...] = ()
     modules: tuple[str, ...] = ()
     allowed_in: tuple[str, ...] = ()
@@ -133,8 +157,7 @@ class BannedApiContract(ContractBase):
     type: Literal["banned-api"] = "banned-api"
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectDependencies:
+class ProjectDependencies(NamedTuple):
     """The ``[project]`` dependencies of a member pyproject.toml (a monorepo package) and the
     modules whose nearest pyproject.toml it is. ``path`` is relative to the project root."""
 
@@ -144,15 +167,19 @@ class ProjectDependencies:
     modules: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
-class DependenciesContract(ContractBase):
+class DependenciesContract(NamedTuple):
     """Imports of third-party packages checked against `[project]` dependencies.
 
     ``import_names`` maps a distribution (normalised) to the import names it provides, over
     installed metadata; ``ignore_unused`` lists distributions never reported as unused.
     """
 
-    import_names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    name: str
+    kinds: frozenset[ImportKind] = ALL_KINDS
+    ignore: tuple[ImportPattern, ...] = ()
+    line: int = 0
+    key_lines: Mapping[str, int] = _EMPTY
+    import_names: Mapping[str, tuple[str, ...]] = _EMPTY
     ignore_unused: tuple[str, ...] = ()
     check_unused: bool = True
     type: Literal["dependencies"] = "dependencies"
@@ -171,12 +198,16 @@ THRESHOLDS: dict[str, bool] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class ThresholdsContract(ContractBase):
+class ThresholdsContract(NamedTuple):
     """Limits on the metrics of ``archlint metrics`` for the units of ``modules`` (at
     ``level``: module or package ``depth`` names deep); ``limits`` maps metric keys of
     ``THRESHOLDS`` to their limit. Propagation cost and depth are limits on the whole system."""
 
+    name: str
+    kinds: frozenset[ImportKind] = ALL_KINDS
+    ignore: tuple[ImportPattern, ...] = ()
+    line: int = 0
+    key_lines: Mapping[str, int] = _EMPTY
     modules: tuple[str, ...] = ()
     level: str = "module"
     depth: int = 2
@@ -184,12 +215,16 @@ class ThresholdsContract(ContractBase):
     type: Literal["thresholds"] = "thresholds"
 
 
-@dataclass(frozen=True, slots=True)
-class StableDependenciesContract(ContractBase):
+class StableDependenciesContract(NamedTuple):
     """Martin's Stable Dependencies Principle: a unit among ``modules`` may import only units
     at least as stable as itself, i.e. whose instability exceeds its own by at most
     ``tolerance``."""
 
+    name: str
+    kinds: frozenset[ImportKind] = ALL_KINDS
+    ignore: tuple[ImportPattern, ...] = ()
+    line: int = 0
+    key_lines: Mapping[str, int] = _EMPTY
     modules: tuple[str, ...] = ()
     level: str = "module"
     depth: int = 2
@@ -211,8 +246,7 @@ Contract = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(NamedTuple):
     """The whole `[tool.archlint]` table. ``path`` is the pyproject.toml it came from
     (as given to the loader)."""
 
@@ -222,10 +256,10 @@ class Config:
     exclude: tuple[str, ...] = ()
     unmatched_ignores: UnmatchedIgnores = "error"
     contracts: tuple[Contract, ...] = ()
-    key_lines: Mapping[str, int] = field(default_factory=dict)
+    key_lines: Mapping[str, int] = _EMPTY
     dependencies: tuple[str, ...] = ()  # `[project].dependencies` names, normalised
     # each name of `[project].dependencies` proper (not optional groups) -> its line
-    required_dependencies: Mapping[str, int] = field(default_factory=dict)
+    required_dependencies: Mapping[str, int] = _EMPTY
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 0)

@@ -8,7 +8,6 @@ modules against the member's own declared dependencies.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from archlint.config import load_project_dependencies
@@ -37,5 +36,5 @@ def member_projects(root: Path, files: Sequence[SourceFile]) -> tuple[ProjectDep
     for candidate in sorted(owned):
         project = loaded[candidate]
         if project is not None:
-            members.append(replace(project, modules=frozenset(owned[candidate])))
+            members.append(project._replace(modules=frozenset(owned[candidate])))
     return tuple(members)

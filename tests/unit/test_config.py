@@ -17,6 +17,7 @@ from archlint.contracts import (
     ImportPattern,
     IndependenceContract,
     LayersContract,
+    line_of,
 )
 from archlint.model import ALL_KINDS, ArchlintError, ImportKind
 from archlint.toml_lines import locate
@@ -147,8 +148,8 @@ def test_full_configuration(tmp_path: Path) -> None:
         required_dependencies={"django": 3, "requests": 3, "zope-interface": 3},
     )
     assert config.line_of("exclude") == 12
-    assert config.contracts[0].line_of("ignore") == 23
-    assert config.contracts[1].line_of("name") == 28  # not written: the table header
+    assert line_of(config.contracts[0], "ignore") == 23
+    assert line_of(config.contracts[1], "name") == 28  # not written: the table header
 
 
 def test_defaults(tmp_path: Path) -> None:

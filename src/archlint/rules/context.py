@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from archlint.contracts import ContractBase, ProjectDependencies
+from archlint.contracts import Contract, ProjectDependencies, line_of
 from archlint.distributions import normalise
 from archlint.graph import ImportGraph
 from archlint.model import ArchlintError, Import, NameUse
@@ -30,13 +30,13 @@ class RuleContext:
     lines: Mapping[str, int] = field(default_factory=dict)  # lines of each module
     classes: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # classes, abstract
 
-    def fail(self, contract: ContractBase, key: str, message: str) -> ArchlintError:
+    def fail(self, contract: Contract, key: str, message: str) -> ArchlintError:
         return ArchlintError(
-            f"{message} (in contract '{contract.name}')", self.config_path, contract.line_of(key)
+            f"{message} (in contract '{contract.name}')", self.config_path, line_of(contract, key)
         )
 
     def select(
-        self, contract: ContractBase, key: str, names: tuple[str, ...], externals: bool = False
+        self, contract: Contract, key: str, names: tuple[str, ...], externals: bool = False
     ) -> list[str]:
         """The modules that ``names`` stand for; a name that matches nothing is an error.
 
@@ -63,7 +63,7 @@ class RuleContext:
             selected.extend(found)
         return sorted(set(selected))
 
-    def _external(self, contract: ContractBase, key: str, name: str) -> list[str]:
+    def _external(self, contract: Contract, key: str, name: str) -> list[str]:
         top = name.split(".", 1)[0]
         if top in self.graph and self.graph.module(top).external:
             if top != name:

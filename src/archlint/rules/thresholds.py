@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from archlint.contracts import ThresholdsContract
+from archlint.contracts import ThresholdsContract, line_of
 from archlint.model import Violation, make_violation
 from archlint.rules.context import RuleContext
 
@@ -123,7 +123,7 @@ def _at_module(
 
 def _at_config(contract: ThresholdsContract, ctx: RuleContext, key: str, message: str) -> Violation:
     violation = make_violation(CODE, message, contract.name, (), importer="", imported=key)
-    return _located(violation, ctx.config_path, contract.line_of(key))
+    return _located(violation, ctx.config_path, line_of(contract, key))
 
 
 def _located(violation: Violation, path: str, line: int) -> Violation:
