@@ -7,12 +7,11 @@ import gc
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from archlint.cache import ScanCache, open_cache
-from archlint.model import ArchlintError, Diagnostic, Import, NameUse, Report
+from archlint.model import EMPTY, ArchlintError, Diagnostic, Import, NameUse, Report
 from archlint.project import Layout, discover, find_root
 
 if TYPE_CHECKING:
@@ -23,8 +22,7 @@ if TYPE_CHECKING:
 Log = Callable[[str], None]
 
 
-@dataclass(frozen=True, slots=True)
-class Analysis:
+class Analysis(NamedTuple):
     """A project read from disk: where it is, how it is configured, and its import graph."""
 
     root: Path
@@ -33,10 +31,10 @@ class Analysis:
     graph: ImportGraph
     diagnostics: tuple[Diagnostic, ...]
     external_imports: tuple[Import, ...] = ()  # full names, which the graph squashes
-    name_uses: Mapping[str, tuple[NameUse, ...]] = field(default_factory=dict)  # banned names
+    name_uses: Mapping[str, tuple[NameUse, ...]] = EMPTY  # banned names
     member_projects: tuple[ProjectDependencies, ...] = ()  # monorepo members' pyproject.toml
-    lines: Mapping[str, int] = field(default_factory=dict)  # lines of each scanned module
-    classes: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # (classes, abstract)
+    lines: Mapping[str, int] = EMPTY  # lines of each scanned module
+    classes: Mapping[str, tuple[int, int]] = EMPTY  # (classes, abstract)
 
 
 def analyse(

@@ -7,14 +7,11 @@ they are matched against the module set when the contract is checked.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
-from archlint.model import ALL_KINDS, ImportKind
+from archlint.model import ALL_KINDS, EMPTY, ImportKind
 
 UnmatchedIgnores = Literal["warn", "error", "ignore"]
-# the default of mapping fields: shared, so it must not change
-_EMPTY: Mapping[Any, Any] = MappingProxyType({})
 
 # Contracts are named tuples, not dataclasses: creating the 15 frozen dataclasses of this module
 # took ~20 ms of every cold run (each one compiles its generated methods), named tuples ~3 ms.
@@ -44,7 +41,7 @@ class LayersContract(NamedTuple):
     kinds: frozenset[ImportKind] = ALL_KINDS
     ignore: tuple[ImportPattern, ...] = ()
     line: int = 0
-    key_lines: Mapping[str, int] = _EMPTY
+    key_lines: Mapping[str, int] = EMPTY
     layers: tuple[tuple[str, ...], ...] = ()
     containers: tuple[str, ...] = ()
     exhaustive: bool = False
@@ -56,7 +53,7 @@ class ForbiddenContract(NamedTuple):
     kinds: frozenset[ImportKind] = ALL_KINDS
     ignore: tuple[ImportPattern, ...] = ()
     line: int = 0
-    key_lines: Mapping[str, int] = _EMPTY
+    key_lines: Mapping[str, int] = EMPTY
     source: tuple[str, ...] = ()
     forbidden: tuple[str, ...] = ()
     allow_indirect: bool = False
@@ -68,7 +65,7 @@ class IndependenceContract(NamedTuple):
     kinds: frozenset[ImportKind] = ALL_KINDS
     ignore: tuple[ImportPattern, ...] = ()
     line: int = 0
-    key_lines: Mapping[str, int] = _EMPTY
+    key_lines: Mapping[str, int] = EMPTY
     modules: tuple[str, ...] = ()
     type: Literal["independence"] = "independence"
 
@@ -78,7 +75,7 @@ class CyclesContract(NamedTuple):
     kinds: frozenset[ImportKind] = ALL_KINDS
     ignore: tuple[ImportPattern, ...] = ()
     line: int = 0
-    key_lines: Mapping[str, int] = _EMPTY
+    key_lines: Mapping[str, int] = EMPTY
     packages: tuple[str, ...] = ()
     depth: int = 1
     type: Literal["cycles"] = "cycles"
@@ -102,8 +99,8 @@ class Component(NamedTuple):
     utility: bool = False
     deprecated: tuple[str, ...] = ()
     line: int = 0
-    key_lines: Mapping[str, int] = _EMPTY
-    item_lines: Mapping[tuple[str, int], int] = _EMPTY
+    key_lines: Mapping[str, int] = EMPTY
+    item_lines: Mapping[tuple[str, int], int] = EMPTY
 
     def line_of(self, key: str, index: int | None = None) -> int:
         if index is not None and (key, index) in self.item_lines:
@@ -121,7 +118,7 @@ class ComponentsContract(NamedTuple):
     kinds: frozenset[ImportKind] = ALL_KINDS
     ignore: tuple[ImportPattern, ...] = ()
     line: int = 0
-    key_lines: Mapping[str, int] = _EMPTY
+    key_lines: Mapping[str, int] = EMPTY
     components: tuple[Component, ...] = ()
     strict: bool = False
     type: Literal["components"] = "components"
@@ -135,7 +132,7 @@ class ExternalContract(NamedTuple):
     kinds: frozenset[ImportKind] = ALL_KINDS
     ignore: tuple[ImportPattern, ...] = ()
     line: int = 0
-    key_lines: Mapping[str, int] = _EMPTY
+    key_lines: Mapping[str, int] = EMPTY
     modules: tuple[str, ...] = ()
     allowed_in: tuple[str, ...] = ()
     type: Literal["external"] = "external"
@@ -149,7 +146,7 @@ class BannedApiContract(NamedTuple):
     kinds: frozenset[ImportKind] = ALL_KINDS
     ignore: tuple[ImportPattern, ...] = ()
     line: int = 0
-    key_lines: Mapping[str, int] = _EMPTY
+    key_lines: Mapping[str, int] = EMPTY
     names: tuple[str, ...] = ()
     modules: tuple[str, ...] = ()
     allowed_in: tuple[str, ...] = ()
@@ -178,8 +175,8 @@ class DependenciesContract(NamedTuple):
     kinds: frozenset[ImportKind] = ALL_KINDS
     ignore: tuple[ImportPattern, ...] = ()
     line: int = 0
-    key_lines: Mapping[str, int] = _EMPTY
-    import_names: Mapping[str, tuple[str, ...]] = _EMPTY
+    key_lines: Mapping[str, int] = EMPTY
+    import_names: Mapping[str, tuple[str, ...]] = EMPTY
     ignore_unused: tuple[str, ...] = ()
     check_unused: bool = True
     type: Literal["dependencies"] = "dependencies"
@@ -207,7 +204,7 @@ class ThresholdsContract(NamedTuple):
     kinds: frozenset[ImportKind] = ALL_KINDS
     ignore: tuple[ImportPattern, ...] = ()
     line: int = 0
-    key_lines: Mapping[str, int] = _EMPTY
+    key_lines: Mapping[str, int] = EMPTY
     modules: tuple[str, ...] = ()
     level: str = "module"
     depth: int = 2
@@ -224,7 +221,7 @@ class StableDependenciesContract(NamedTuple):
     kinds: frozenset[ImportKind] = ALL_KINDS
     ignore: tuple[ImportPattern, ...] = ()
     line: int = 0
-    key_lines: Mapping[str, int] = _EMPTY
+    key_lines: Mapping[str, int] = EMPTY
     modules: tuple[str, ...] = ()
     level: str = "module"
     depth: int = 2
@@ -256,10 +253,10 @@ class Config(NamedTuple):
     exclude: tuple[str, ...] = ()
     unmatched_ignores: UnmatchedIgnores = "error"
     contracts: tuple[Contract, ...] = ()
-    key_lines: Mapping[str, int] = _EMPTY
+    key_lines: Mapping[str, int] = EMPTY
     dependencies: tuple[str, ...] = ()  # `[project].dependencies` names, normalised
     # each name of `[project].dependencies` proper (not optional groups) -> its line
-    required_dependencies: Mapping[str, int] = _EMPTY
+    required_dependencies: Mapping[str, int] = EMPTY
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 0)

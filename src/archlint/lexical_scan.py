@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import cache
 
 from archlint.abstract_classes import ABSTRACT_BASES, ABSTRACT_DECORATORS, ABSTRACT_METACLASS
@@ -158,16 +157,20 @@ class Unusual(Exception):
     """The file needs the parser."""
 
 
-@dataclass(slots=True)
 class _Header:
-    position: int  # of the keyword
-    line_start: int
-    indent: int
-    keyword: str
-    text: str | None = None  # the logical line's code (no comment), once needed
-    length: int = 0  # of the logical line, from line_start
-    kind: ImportKind | None = None  # what the block adds, once known
-    kind_known: bool = False
+    """A block header line (mutable: what it adds is found once, when first needed)."""
+
+    __slots__ = ("indent", "keyword", "kind", "known", "length", "line_start", "position", "text")
+
+    def __init__(self, position: int, line_start: int, indent: int, keyword: str) -> None:
+        self.position = position  # of the keyword
+        self.line_start = line_start
+        self.indent = indent
+        self.keyword = keyword
+        self.text: str | None = None  # the logical line's code (no comment), once needed
+        self.length = 0  # of the logical line, from line_start
+        self.kind: ImportKind | None = None  # what the block adds, once ``known``
+        self.known = False
 
 
 def scan_lexically(text: str) -> tuple[tuple[RawImport, ...], int, int] | None:
@@ -710,7 +713,7 @@ class _Scanner:
 
     def _block_kind(self, header: _Header) -> ImportKind | None:
         """What the block of ``header`` adds to the kind of the imports inside it."""
-        if header.kind_known:
+        if header.known:
             return header.kind
         keyword = header.keyword
         kind: ImportKind | None = None
@@ -723,7 +726,7 @@ class _Scanner:
             kind = self._if_kind(header)
         elif keyword == "try":
             kind = self._try_kind(header)
-        header.kind, header.kind_known = kind, True
+        header.kind, header.known = kind, True
         return kind
 
     def _test(self, header: _Header) -> bool | None:

@@ -2,16 +2,20 @@
 
 Nothing in here does I/O. Every other module speaks in these types. Most are named tuples:
 built, hashed and sorted in C, and a named tuple class costs a fraction of a frozen dataclass
-to create, which every run pays at start-up. Violation stays a dataclass (its fingerprint is
-left out of comparisons).
+to create, which every run pays at start-up. Violation is a class of its own (its fingerprint
+is left out of comparisons).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from enum import Enum
-from typing import NamedTuple
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+# the default of mapping fields of named tuples: shared, so it must never change
+EMPTY: Mapping[Any, Any] = MappingProxyType({})
 
 
 class ImportKind(str, Enum):
@@ -130,19 +134,94 @@ class Diagnostic(NamedTuple):
     severity: Severity = Severity.ERROR
 
 
-@dataclass(frozen=True, slots=True)
 class Violation:
-    """A broken rule. ``chain`` is the import path that causes it (one link for a direct import)."""
+    """A broken rule. ``chain`` is the import path that causes it (one link for a direct import).
+
+    Immutable; equal (and hashed alike) when every field but ``fingerprint`` is. Written out by
+    hand: a frozen dataclass cost every run the import of ``dataclasses`` (with ``inspect``)
+    and the compilation of its methods."""
+
+    __slots__ = __match_args__ = (
+        "code",
+        "message",
+        "importer",
+        "imported",
+        "chain",
+        "path",
+        "line",
+        "column",
+        "fingerprint",
+    )
 
     code: str
     message: str
     importer: str
     imported: str
     chain: tuple[Import, ...]
-    path: str = ""
-    line: int = 0
-    column: int = 0
-    fingerprint: str = field(default="", compare=False)
+    path: str
+    line: int
+    column: int
+    fingerprint: str
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        importer: str,
+        imported: str,
+        chain: tuple[Import, ...],
+        path: str = "",
+        line: int = 0,
+        column: int = 0,
+        fingerprint: str = "",
+    ) -> None:
+        values = (code, message, importer, imported, chain, path, line, column, fingerprint)
+        for name, value in zip(self.__slots__, values, strict=True):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field '{name}': a Violation is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field '{name}': a Violation is immutable")
+
+    def _compared(self) -> tuple[object, ...]:
+        return (
+            self.code,
+            self.message,
+            self.importer,
+            self.imported,
+            self.chain,
+            self.path,
+            self.line,
+            self.column,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Violation)
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"Violation({fields})"
+
+    def replace(self, **changes: object) -> Violation:
+        """A copy with ``changes`` (field name -> value)."""
+        unknown = set(changes) - set(self.__slots__)
+        if unknown:
+            raise TypeError(f"Violation has no field {sorted(unknown)[0]!r}")
+        return Violation(*self._values(changes))  # type: ignore[arg-type]
+
+    def _values(self, changes: dict[str, object]) -> list[object]:
+        return [changes.get(name, getattr(self, name)) for name in self.__slots__]
+
+    def __reduce__(self) -> tuple[type[Violation], tuple[object, ...]]:
+        return Violation, tuple(self._values({}))  # pickle and copy through __init__
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str, str, tuple[str, ...]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import posixpath
-from dataclasses import replace
 
 from archlint.model import ContractResult, Import, Report, Violation
 
@@ -29,7 +28,7 @@ def join(prefix: str, path: str) -> str:
 
 
 def _violation(v: Violation, prefix: str) -> Violation:
-    return replace(v, path=join(prefix, v.path), chain=tuple(_link(i, prefix) for i in v.chain))
+    return v.replace(path=join(prefix, v.path), chain=tuple(_link(i, prefix) for i in v.chain))
 
 
 def _link(link: Import, prefix: str) -> Import:

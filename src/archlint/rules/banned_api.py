@@ -8,8 +8,6 @@ the code reads (libcst also names ``f().x`` after ``f``, as ``f.x``).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from archlint.banned_names import banned_matches
 from archlint.contracts import BannedApiContract
 from archlint.model import NameUse, Violation, make_violation
@@ -45,4 +43,4 @@ def _violation(
     advice = f": {contract.message}" if contract.message else ""
     message = f"{module} uses {use.name}{banned}{advice}"
     violation = make_violation(CODE, message, contract.name, (), importer=module, imported=entry)
-    return replace(violation, path=path, line=use.line, column=use.column)
+    return violation.replace(path=path, line=use.line, column=use.column)

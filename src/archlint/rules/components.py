@@ -8,7 +8,6 @@ dependency is allowed with a warning (ARC506, turned into a warning by the engin
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from archlint.contracts import Component, ComponentsContract
@@ -117,5 +116,5 @@ def _unused(
                     UNUSED, message, contract.name, (), importer=component.name, imported=name
                 )
                 line = component.line_of(key, index)
-                violations.append(replace(violation, path=config_path, line=line, column=1))
+                violations.append(violation.replace(path=config_path, line=line, column=1))
     return violations

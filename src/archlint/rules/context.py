@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from archlint.contracts import Contract, ProjectDependencies, line_of
 from archlint.distributions import normalise
 from archlint.graph import ImportGraph
-from archlint.model import ArchlintError, Import, NameUse
+from archlint.model import EMPTY, ArchlintError, Import, NameUse
 from archlint.patterns import expand, is_pattern
 from archlint.resolve import STDLIB
 
 
-@dataclass(frozen=True, slots=True)
-class RuleContext:
+class RuleContext(NamedTuple):
     """The contract's view of the graph (its import kinds, its ignores removed)."""
 
     graph: ImportGraph
@@ -23,12 +22,12 @@ class RuleContext:
     dependencies: tuple[str, ...] = ()
     import_names: Callable[[str], tuple[str, ...]] = lambda distribution: ()
     external_imports: tuple[Import, ...] = ()  # full external names; not filtered by kinds
-    name_uses: Mapping[str, tuple[NameUse, ...]] = field(default_factory=dict)  # banned names
-    required_dependencies: Mapping[str, int] = field(default_factory=dict)  # name -> line
+    name_uses: Mapping[str, tuple[NameUse, ...]] = EMPTY  # banned names
+    required_dependencies: Mapping[str, int] = EMPTY  # name -> line
     distributions_of: Callable[[str], tuple[str, ...]] = lambda import_name: ()
     member_projects: tuple[ProjectDependencies, ...] = ()  # monorepo members' dependencies
-    lines: Mapping[str, int] = field(default_factory=dict)  # lines of each module
-    classes: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # classes, abstract
+    lines: Mapping[str, int] = EMPTY  # lines of each module
+    classes: Mapping[str, tuple[int, int]] = EMPTY  # classes, abstract
 
     def fail(self, contract: Contract, key: str, message: str) -> ArchlintError:
         return ArchlintError(

@@ -12,8 +12,6 @@ else from installed metadata, else it is guessed from the distribution's name (`
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from archlint.contracts import DependenciesContract, ProjectDependencies
 from archlint.model import Violation, make_violation
 from archlint.rules.context import RuleContext
@@ -122,5 +120,5 @@ def _unused(
         violation = make_violation(
             UNUSED, message, contract.name, (), importer="", imported=distribution
         )
-        violations.append(replace(violation, path=project.path, line=line, column=1))
+        violations.append(violation.replace(path=project.path, line=line, column=1))
     return violations

@@ -7,8 +7,6 @@ one reported.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from archlint.contracts import LayersContract
 from archlint.graph import Chain, ImportGraph
 from archlint.model import Violation, make_violation
@@ -137,5 +135,5 @@ def _unlayered(
             importer=child,
             imported=container,
         )
-        found.append(replace(violation, path=module.path or "", line=1, column=1))
+        found.append(violation.replace(path=module.path or "", line=1, column=1))
     return found

@@ -9,7 +9,6 @@ line in pyproject.toml.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from archlint.contracts import ThresholdsContract, line_of
@@ -127,4 +126,4 @@ def _at_config(contract: ThresholdsContract, ctx: RuleContext, key: str, message
 
 
 def _located(violation: Violation, path: str, line: int) -> Violation:
-    return replace(violation, path=path, line=line, column=1)
+    return violation.replace(path=path, line=line, column=1)
