@@ -10,7 +10,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from itertools import chain, pairwise
+from itertools import groupby, pairwise
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from archlint.model import Import, ImportKind, Module
@@ -34,45 +35,48 @@ class ImportGraph:
         self._children: dict[str, list[str]] | None = None
         self._sorted: list[str] | None = None
         self._kinds_present: set[ImportKind] | None = None
-        self._insert(sorted(set(imports)))  # named tuples: ordered by their fields, in C
+        ordered = sorted(set(imports))  # named tuples: ordered by their fields, in C
+        self._insert([list(row) for _, row in groupby(ordered, key=itemgetter(0))])
 
     @classmethod
     def from_rows(cls, modules: Iterable[Module], rows: Iterable[list[Import]]) -> ImportGraph:
         """The graph of ``modules`` with the imports in ``rows``: one list per importer, each
         sorted, the importers in sorted order (what ``resolve`` builds: sorting each file's
-        imports costs less than sorting all of them at once), so that together they are
-        sorted; duplicates (one statement naming several attributes of one module) are
-        dropped."""
+        imports costs less than sorting all of them at once); duplicates (one statement naming
+        several attributes of one module) are dropped."""
         graph = cls(modules, ())
-        graph._insert(chain.from_iterable(rows))
+        graph._insert(rows)
         return graph
 
-    def _insert(self, imports: Iterable[Import]) -> None:
-        """Add ``imports``, which arrive sorted (equal ones next to each other)."""
+    def _insert(self, rows: Iterable[list[Import]]) -> None:
+        """Add the imports of ``rows``: one non-empty sorted list per importer (so equal
+        imports are next to each other), importers in sorted order."""
         succ, pred = self._succ, self._pred
-        last = None
-        for imp in imports:
-            if imp == last:
-                continue
-            last = imp
-            importer, imported = imp[0], imp[1]
-            if importer == imported:
-                continue
-            row = succ.get(importer)
-            if row is None:
-                row = succ[importer] = {}
+        for row in rows:
+            importer = row[0][0]
+            targets = succ.get(importer)
+            if targets is None:
+                targets = succ[importer] = {}
                 pred.setdefault(importer, {})
-            edge = row.get(imported)
-            if edge is not None:
-                edge.append(imp)
-                continue
-            row[imported] = [imp]
-            importers = pred.get(imported)
-            if importers is None:
-                pred[imported] = {importer: None}
-                succ.setdefault(imported, {})
-            else:
-                importers[importer] = None
+            last = None
+            for imp in row:
+                if imp == last:
+                    continue
+                last = imp
+                imported = imp[1]
+                edge = targets.get(imported)
+                if edge is not None:
+                    edge.append(imp)
+                    continue
+                if imported == importer:
+                    continue
+                targets[imported] = [imp]
+                importers = pred.get(imported)
+                if importers is None:
+                    pred[imported] = {importer: None}
+                    succ.setdefault(imported, {})
+                else:
+                    importers[importer] = None
 
     # -- modules -----------------------------------------------------------------------------
 

@@ -35,10 +35,6 @@ from archlint.model import ImportKind, RawImport
 
 # a backslash continues a one-line string on the next line
 _SINGLE = r"'[^'\\\n]*(?:\\(?s:.)[^'\\\n]*)*'" + r'|"[^"\\\n]*(?:\\(?s:.)[^"\\\n]*)*"'
-_TRIPLE = {
-    "'''": re.compile(r"'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''", re.DOTALL),
-    '"""': re.compile(r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""', re.DOTALL),
-}
 # What decides whether a position of a line is code: comments and one-line strings before it.
 _LINE_LEX = re.compile(r"(?P<comment>\#[^\n]*)|" + _SINGLE + r"|(?P<open>['\"])")
 # Tokens of a logical line: enough to find where it ends (brackets, strings, continuations).
@@ -114,6 +110,23 @@ _ABSTRACT_DECORATOR = re.compile(
 )
 _KEYWORD_ARGUMENT = re.compile(rf"({_NAME})\s*=(?!=)\s*")
 _LAST_NAME = re.compile(rf"(?:{_NAME}\s*\.\s*)*({_NAME})\s*(?:\[.*\])?", re.DOTALL)
+
+
+def _triple_end(text: str, start: int, quote: str) -> int:
+    """Where the triple-quoted string opened at ``start`` ends (after its closing quotes), or
+    -1 when it does not: at the first ``quote`` not escaped by an odd run of backslashes (a
+    backslash keeps a quote from closing raw strings too)."""
+    position = start + 3
+    while True:
+        end = text.find(quote, position)
+        if end < 0:
+            return -1
+        escape = end
+        while text[escape - 1] == "\\":
+            escape -= 1
+        if (end - escape) % 2 == 0:
+            return end + 3
+        position = end + 1
 
 
 def _check_fstring(text: str, start: int, literal: str) -> None:
@@ -220,14 +233,18 @@ class _Scanner:
         if "import_module" in text and "importlib" in text:  # else it is not importlib's
             self._check_dynamic_calls("import_module")
         found: list[tuple[int, str, str | None, int]] = []  # position, module, name, level
-        done = self._simple_statements(found)
         position = text.find("import")
+        strings = self.string_starts
         while position >= 0:
-            end = done.get(position)
+            end = self._string_around(position) if strings else None
             if end is not None:
-                position = end
-            elif self._is_keyword(position):
-                position = self._statement(position, found)
+                position = end - 1  # doctests: skip the rest of the string
+            else:
+                end = self._simple_statement(position, found)
+                if end is not None:
+                    position = end
+                elif self._is_keyword(position):
+                    position = self._statement(position, found)
             position = text.find("import", position + 1)
         found.sort(key=_first)  # stable: a statement's names stay sorted
         # in the order of ``RawImport``: by position, then (within a statement) by name
@@ -253,41 +270,40 @@ class _Scanner:
             imports.append(new(RawImport, (line, column, module, name, level, kind)))
         return tuple(imports)
 
-    def _simple_statements(self, found: list[tuple[int, str, str | None, int]]) -> dict[int, int]:
-        """Record the plain one-line import statements at the start of a line (most imports of
-        most files) in one regular expression pass; return their ``import`` keywords' positions
-        mapped to where the statements end, for the general loop to skip."""
+    def _simple_statement(
+        self, position: int, found: list[tuple[int, str, str | None, int]]
+    ) -> int | None:
+        """If ``position`` (in code, not in a triple-quoted string) is the keyword of a plain
+        one-line import statement at the start of a line (most imports of most files), record
+        it and return where it ends; else None, and the general path decides."""
         text = self.text
-        strings = self.string_starts  # none in most files: no search per statement
-        done: dict[int, int] = {}
+        start = text.rfind("\n", 0, position) + 1
+        # in "\n" + text, ``start`` is the newline before the line
+        match = _SIMPLE.match(self.lines_text, start)
+        if match is None or text.endswith("\\\n", 0, start):
+            return None  # no such statement, or one continuing a line
+        dots, module, names, modules = match.group("dots", "module", "names", "modules")
         add = found.append
-        for match in _SIMPLE.finditer(self.lines_text):
-            start = match.start()  # the newline before, in "\n" + text: the line start in text
-            if (strings and self._string_around(start) is not None) or text.endswith(
-                "\\\n", 0, start
-            ):
-                continue  # inside a string, or continuing a line: the general loop decides
-            dots, module, names, modules = match.group("dots", "module", "names", "modules")
-            if names is not None:
-                level, module = len(dots), module or ""
-                if module == "importlib" and not level and " as " in names:
-                    continue  # maybe import_module under another name: the general loop decides
-                if "," in names or " " in names:
-                    for name in _names(names):
-                        add((start, module, name, level))
-                else:
-                    add((start, module, names, level))
-                done[match.start("from_kw") - 1] = match.end() - 1
+        if names is not None:
+            if match.start("from_kw") - 1 != position:
+                return None  # ``import`` inside a name (``from importlib import x``)
+            level, module = len(dots), module or ""
+            if module == "importlib" and not level and " as " in names:
+                return None  # maybe import_module under another name
+            if "," in names or " " in names:
+                for name in _names(names):
+                    add((start, module, name, level))
             else:
-                if "importlib" in modules and " as " in modules:
-                    continue
-                if "," in modules or " " in modules:
-                    for name in _names(modules):
-                        add((start, name, None, 0))
-                else:
-                    add((start, modules, None, 0))
-                done[start] = match.end() - 1
-        return done
+                add((start, module, names, level))
+        else:
+            if start != position or ("importlib" in modules and " as " in modules):
+                return None
+            if "," in modules or " " in modules:
+                for name in _names(modules):
+                    add((start, name, None, 0))
+            else:
+                add((start, modules, None, 0))
+        return match.end() - 1
 
     # -- classes -------------------------------------------------------------------------------
 
@@ -392,13 +408,14 @@ class _Scanner:
                 quote, start = '"""', next_double
             resume = self._inside_line_token(position, start)
             if resume is None:
-                match = _TRIPLE[quote].match(text, start)
-                if match is None:
+                end = _triple_end(text, start, quote)
+                if end < 0:
                     raise Unusual("an unterminated triple-quoted string")
-                _check_fstring(text, start, match.group())
+                if "f" in text[max(0, start - 2) : start].lower():
+                    _check_fstring(text, start, text[start:end])
                 self.string_starts.append(start)
-                self.string_ends.append(match.end())
-                resume = match.end()
+                self.string_ends.append(end)
+                resume = end
             position = resume
             if next_single >= 0 and next_single < resume:
                 next_single = text.find("'''", resume)

@@ -30,31 +30,42 @@ def resolve(layout: Layout, scans: Mapping[str, FileScan]) -> tuple[ImportGraph,
     rows: list[list[Import]] = []  # per importer, in module order, each sorted
     diagnostics: list[Diagnostic] = []
     externals: dict[str, Module] = {}
-    # what a (package, module, name, level) resolves to: many files import the same targets
-    known: dict[tuple[str, str, str | None, int], _Target] = {}
+    # what an absolute (module, name) resolves to: many files import the same targets
+    known: dict[tuple[str, str | None], _Target] = {}
     new = tuple.__new__
+    dynamic = ImportKind.DYNAMIC
     for source in sorted(layout.files, key=_by_module):
         scan = scans.get(source.module)
         if scan is None or scan.error is not None:
             continue
         importer, path = source.module, source.path
-        parent = importer.rpartition(".")[0]
+        # where relative imports start: the package, or the package that contains the module
+        package = importer if source.is_package else importer.rpartition(".")[0]
         row: list[Import] = []
         for raw in scan.imports:
-            level = raw.level
+            line, column, module, member, level, kind = raw
             if level:
-                anchored = source.is_package or raw.kind is ImportKind.DYNAMIC
-                key = (importer if anchored else parent, raw.module, raw.name, level)
+                # `import_module(".x", package=__name__)` anchors at the module itself
+                anchor = importer if kind is dynamic else package
+                if level == 1 and anchor:
+                    absolute = f"{anchor}.{module}" if module else anchor
+                else:
+                    found = _absolute(anchor, module, level)
+                    if found is None:
+                        diagnostics.append(_climbs(source, raw))
+                        continue
+                    absolute = found
             else:
-                key = ("", raw.module, raw.name, 0)
+                absolute = module
+            key = (absolute, member)
             target = known.get(key)
             if target is None:
-                target = known[key] = _target(source, raw, roots, modules, externals)
+                target = known[key] = _target(absolute, raw, roots, modules, externals)
             imported, problem = target
             if problem is not None:
                 diagnostics.append(_diagnostic(source, raw, *problem))
             if imported is not None and imported != importer:
-                row.append(new(Import, (importer, imported, path, raw.line, raw.column, raw.kind)))
+                row.append(new(Import, (importer, imported, path, line, column, kind)))
         if row:
             if rows and rows[-1][0].importer == importer:  # a/__init__.py and a.py: one module
                 row += rows.pop()
@@ -73,18 +84,14 @@ def _by_module(source: SourceFile) -> str:
 
 
 def _target(
-    source: SourceFile,
+    target: str,
     raw: RawImport,
     roots: frozenset[str],
     modules: Mapping[str, Module],
     externals: dict[str, Module],
 ) -> _Target:
-    """What ``raw`` in ``source`` resolves to; the same for every import with the same module,
-    name, level and anchor package (the memo key in ``resolve``)."""
-    target = _absolute(source, raw)
-    if target is None:
-        message = f"relative import '{_written(raw)}' climbs above the top-level package"
-        return None, (BEYOND_TOP_LEVEL, message, Severity.ERROR)
+    """What ``raw``, whose absolute module is ``target``, resolves to; the same for every
+    import of the same absolute module and name (the memo key in ``resolve``)."""
     top = target.split(".", 1)[0]
     if top not in roots:
         if not top:
@@ -100,19 +107,15 @@ def _target(
     return imported, (UNRESOLVED_IMPORT, message, Severity.WARNING)
 
 
-def _absolute(source: SourceFile, raw: RawImport) -> str | None:
-    """The absolute dotted module named by ``raw`` (``from`` part for from-imports)."""
-    if raw.level == 0:
-        return raw.module
-    # `import_module(".x", package=__name__)` anchors at the module itself, package or not
-    anchored = source.is_package or raw.kind is ImportKind.DYNAMIC
-    package = source.module if anchored else source.module.rpartition(".")[0]
+def _absolute(package: str, module: str, level: int) -> str | None:
+    """The absolute dotted module of a relative import from ``package`` (None: it climbs
+    above the top-level package)."""
     parts = package.split(".") if package else []
-    climb = raw.level - 1
+    climb = level - 1
     if climb >= len(parts):
         return None
     base = parts[: len(parts) - climb]
-    return ".".join([*base, raw.module] if raw.module else base)
+    return ".".join([*base, module] if module else base)
 
 
 def _wanted(target: str, raw: RawImport) -> str:
@@ -142,8 +145,10 @@ def _internal_target(
     return None, False
 
 
-def _written(raw: RawImport) -> str:
-    return "." * raw.level + raw.module
+def _climbs(source: SourceFile, raw: RawImport) -> Diagnostic:
+    written = "." * raw.level + raw.module
+    message = f"relative import '{written}' climbs above the top-level package"
+    return _diagnostic(source, raw, BEYOND_TOP_LEVEL, message)
 
 
 def _diagnostic(

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archlint.model import FileScan, ImportKind, RawImport, ScanError
-from archlint.parse import scan, scan_with_libcst, scan_with_parser
+from archlint.parse import _decode, _decode_declared, scan, scan_with_libcst, scan_with_parser
 
 Row = tuple[int, int, str, str | None, int, str]
 TOP, FUNC, TC, OPT, DYN = "top-level", "function", "type-checking", "optional", "dynamic"
@@ -403,6 +403,32 @@ def test_unreadable_bytes(source: bytes, expected: ScanError) -> None:
     assert scan(source) == FileScan(error=expected)
 
 
+_LINE_PARTS = st.sampled_from(
+    [
+        b"# -*- coding: latin-1 -*-",
+        b"# coding=utf-8",
+        b"#!python",
+        b"# vim: fileencoding=cp1252",
+        b"import a",
+        b"x = '\xc3\xa9'",
+        b"s = '\xe9'",
+        b"\xef\xbb\xbf",
+        b"\r",
+        b"",
+        b"coding",
+    ]
+)
+
+
+@given(st.lists(st.one_of(_LINE_PARTS, st.binary(max_size=6)), max_size=5))
+@settings(max_examples=400)
+def test_the_utf8_fast_path_decodes_as_the_declared_encoding_path(parts: list[bytes]) -> None:
+    """Without a BOM or a coding cookie on the first two lines a file is decoded as UTF-8
+    directly; whatever the bytes, the result (text or error) is the general path's."""
+    source = b"\n".join(parts).replace(b"\0", b"")
+    assert _decode(source) == _decode_declared(source)
+
+
 @pytest.mark.parametrize(
     ("source", "line", "column"),
     [
@@ -483,7 +509,9 @@ def test_deep_nesting_is_refused_without_crashing() -> None:
     # One child process for all inputs (fast); it names each input before scanning it, so a
     # crash points at the culprit.
     # Both paths: `scan` (ast first, libcst for what ast cannot parse) and the libcst reference.
-    lines = ["from archlint.parse import scan, scan_with_libcst, scan_with_parser"]
+    lines = [
+        "from archlint.parse import _decode, _decode_declared, scan, scan_with_libcst, scan_with_parser"
+    ]
     for name, expr in DEEP.items():
         for function in ("scan", "scan_with_parser", "scan_with_libcst"):
             lines.append(f"print('{function} {name}', end=': ', flush=True)")
