@@ -91,11 +91,12 @@ _DYNAMIC_CALL = re.compile(
 # ``.``: a formatting or a method call, which names no module the parser could read either
 _FORMATTED_LITERAL = re.compile(rf"[ ]*\([ ]*(?:{_SINGLE})[ ]*[%.]")
 _IDENTIFIER_END = re.compile(r"\w")
-# a plain import statement on one line at the start of a line (after a newline)
+# a plain import statement on one line, indented by spaces only (after a newline)
 _PLAIN_DOTTED = rf"{_NAME}(?:\.{_NAME})*"
 _PLAIN_AS = rf"(?:[ ]+as[ ]+{_NAME})?"
 _SIMPLE = re.compile(
-    rf"\n(?:from[ ]+(?P<dots>\.*)(?P<module>{_PLAIN_DOTTED})?[ ]+(?P<from_kw>)import[ ]+"
+    rf"\n(?P<indent>[ ]*)"
+    rf"(?:from[ ]+(?P<dots>\.*)(?P<module>{_PLAIN_DOTTED})?[ ]+(?P<from_kw>)import[ ]+"
     rf"(?P<names>{_NAME}{_PLAIN_AS}(?:[ ]*,[ ]*{_NAME}{_PLAIN_AS})*)"
     rf"|import[ ]+(?P<modules>{_PLAIN_DOTTED}{_PLAIN_AS}(?:[ ]*,[ ]*{_PLAIN_DOTTED}{_PLAIN_AS})*))"
     r"[ ]*(?=\n|\#|\Z)"
@@ -274,15 +275,19 @@ class _Scanner:
         self, position: int, found: list[tuple[int, str, str | None, int]]
     ) -> int | None:
         """If ``position`` (in code, not in a triple-quoted string) is the keyword of a plain
-        one-line import statement at the start of a line (most imports of most files), record
-        it and return where it ends; else None, and the general path decides."""
+        import statement alone on its line, indented by spaces only (most imports of most
+        files), record it and return where it ends; else None, and the general path decides.
+        Its kind is found later, from its indentation (``run``)."""
         text = self.text
-        start = text.rfind("\n", 0, position) + 1
-        # in "\n" + text, ``start`` is the newline before the line
-        match = _SIMPLE.match(self.lines_text, start)
-        if match is None or text.endswith("\\\n", 0, start):
+        line_start = text.rfind("\n", 0, position) + 1
+        # in "\n" + text, ``line_start`` is the newline before the line
+        match = _SIMPLE.match(self.lines_text, line_start)
+        if match is None or text.endswith("\\\n", 0, line_start):
             return None  # no such statement, or one continuing a line
-        dots, module, names, modules = match.group("dots", "module", "names", "modules")
+        indent, dots, module, names, modules = match.group(
+            "indent", "dots", "module", "names", "modules"
+        )
+        start = line_start + len(indent)
         add = found.append
         if names is not None:
             if match.start("from_kw") - 1 != position:
@@ -437,6 +442,9 @@ class _Scanner:
             start = text.rfind("\n", 0, start - 1) + 1
         start = max(start, known)
         self._spend(position - start)
+        before = text[start:position]
+        if "'" not in before and '"' not in before and "#" not in before:
+            return None  # no token opens before ``position`` (most lines)
         for match in _LINE_LEX.finditer(text, start, position):
             if match.lastgroup == "comment":
                 if match.end() < position:  # ended on an earlier line
