@@ -34,7 +34,9 @@ class ImportGraph:
         self._pred: dict[str, dict[str, None]] = {name: {} for name in self._modules}
         self._children: dict[str, list[str]] | None = None
         self._sorted: list[str] | None = None
-        self._kinds_present: set[ImportKind] | None = None
+        self._internal: list[str] | None = None
+        self._kinds_present: set[ImportKind] = set()
+        self._count = 0
         ordered = sorted(set(imports))  # named tuples: ordered by their fields, in C
         self._insert([list(row) for _, row in groupby(ordered, key=itemgetter(0))])
 
@@ -51,7 +53,8 @@ class ImportGraph:
     def _insert(self, rows: Iterable[list[Import]]) -> None:
         """Add the imports of ``rows``: one non-empty sorted list per importer (so equal
         imports are next to each other), importers in sorted order."""
-        succ, pred = self._succ, self._pred
+        succ, pred, kinds = self._succ, self._pred, self._kinds_present
+        count = self._count
         for row in rows:
             importer = row[0][0]
             targets = succ.get(importer)
@@ -64,11 +67,13 @@ class ImportGraph:
                     continue
                 last = imp
                 imported = imp[1]
+                if imported == importer:
+                    continue
+                count += 1
+                kinds.add(imp[5])
                 edge = targets.get(imported)
                 if edge is not None:
                     edge.append(imp)
-                    continue
-                if imported == importer:
                     continue
                 targets[imported] = [imp]
                 importers = pred.get(imported)
@@ -77,6 +82,7 @@ class ImportGraph:
                     succ.setdefault(imported, {})
                 else:
                     importers[importer] = None
+        self._count = count
 
     # -- modules -----------------------------------------------------------------------------
 
@@ -94,7 +100,9 @@ class ImportGraph:
         return name in self._modules
 
     def internal_modules(self) -> list[str]:
-        return sorted(n for n, m in self._modules.items() if not m.external)
+        if self._internal is None:
+            self._internal = sorted(n for n, m in self._modules.items() if not m.external)
+        return list(self._internal)
 
     def external_modules(self) -> list[str]:
         return sorted(n for n, m in self._modules.items() if m.external)
@@ -136,12 +144,10 @@ class ImportGraph:
                 yield from edge
 
     def _kinds(self) -> set[ImportKind]:
-        if self._kinds_present is None:
-            self._kinds_present = {imp.kind for imp in self.imports()}
         return self._kinds_present
 
     def count_imports(self) -> int:
-        return sum(len(v) for targets in self._succ.values() for v in targets.values())
+        return self._count
 
     def imported_by(self, name: str) -> list[str]:
         """Modules that ``name`` imports directly."""
@@ -191,6 +197,8 @@ class ImportGraph:
                 continue
             graph._succ[a].setdefault(b, []).append(imp)
             graph._pred[b][a] = None
+            graph._count += 1
+            graph._kinds_present.add(imp.kind)
         graph._succ = {a: dict(sorted(row.items())) for a, row in graph._succ.items()}
         graph._pred = {b: dict.fromkeys(sorted(row)) for b, row in graph._pred.items()}
         return graph

@@ -107,3 +107,32 @@ def test_layer_chains_in_one_pass_equal_chains_between_for_each_pair(
         if _code(lower, higher) is not None
     }
     assert _illegal_chains(graph, units, members) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(NODES),
+            st.sampled_from(NODES),
+            st.integers(1, 3),
+            st.sampled_from(list(ImportKind)),
+        ),
+        max_size=30,
+    ),
+    st.sets(st.sampled_from(list(ImportKind)), min_size=1),
+)
+def test_counts_and_kinds_kept_while_building_match_the_imports(
+    rows: list[tuple[str, str, int, ImportKind]], kinds: set[ImportKind]
+) -> None:
+    """``count_imports`` and the kinds present are kept as imports are inserted (duplicates
+    and self-imports dropped): they must equal what iterating the imports gives, for the
+    graph, its filtered views and a collapsed graph."""
+    imports = [Import(a, b, f"{a}.py", line, 1, kind) for a, b, line, kind in rows]
+    graph = ImportGraph([Module(n) for n in NODES], imports)
+    by_parity = graph.collapsed(lambda name: f"p{int(name[1:]) % 2}")
+    for each in (graph, graph.filtered(frozenset(kinds)), by_parity):
+        listed = list(each.imports())
+        assert each.count_imports() == len(listed)
+        assert each._kinds() == {imp.kind for imp in listed}
+    assert graph.count_imports() == len({imp for imp in imports if imp.importer != imp.imported})

@@ -42,10 +42,13 @@ class RuleContext(NamedTuple):
         With ``externals``, a top-level name outside the project also counts when the project
         imports it, it is in the standard library, or `[project]` declares it as a dependency.
         """
-        internal = self.graph.internal_modules()
+        graph = self.graph
         selected: list[str] = []
         for name in names:
-            found = expand(name, internal)
+            if is_pattern(name):
+                found = expand(name, graph.internal_modules())
+            else:  # a plain name stands for itself
+                found = [name] if name in graph and not graph.module(name).external else []
             if not found and externals:
                 found = self._external(contract, key, name)
             if not found:
@@ -55,7 +58,7 @@ class RuleContext(NamedTuple):
                     if externals
                     else "no module"
                 )
-                candidates = internal + self.graph.external_modules()
+                candidates = graph.internal_modules() + graph.external_modules()
                 raise self.fail(
                     contract, key, f"{key} '{name}' matches {scope}" + _suggest(name, candidates)
                 )
