@@ -103,7 +103,6 @@ _SIMPLE = re.compile(
 )
 
 
-_CLASS_WORD = re.compile(r"class\b")
 _CLASS_HEAD = re.compile(rf"class{_WS}+{_NAME}{_WS}*")
 _ABSTRACT_DECORATOR = re.compile(
     rf"\n([ \t\f]*)@[ ]*(?:{_NAME}[ ]*\.[ ]*)*(?:{'|'.join(sorted(ABSTRACT_DECORATORS))})"
@@ -187,10 +186,11 @@ class _Header:
         self.known = False
 
 
-def scan_lexically(text: str) -> tuple[tuple[RawImport, ...], int, int] | None:
+def scan_lexically(text: str) -> tuple[tuple[RawImport, ...], int, int, int] | None:
     """Every import statement of ``text``, sorted by position, then the numbers of classes and
-    abstract classes (see ``FileScan``); ``None`` when the file must go to the parser (see the
-    module docstring)."""
+    abstract classes (see ``FileScan``) and of newlines (counted on the way, which spares a
+    pass over the file); ``None`` when the file must go to the parser (see the module
+    docstring)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n")
         if "\r" in text:
@@ -198,7 +198,7 @@ def scan_lexically(text: str) -> tuple[tuple[RawImport, ...], int, int] | None:
     try:
         scanner = _Scanner(text)
         imports = scanner.run()
-        return (imports, *scanner.classes())
+        return (imports, *scanner.classes(), scanner.newlines)
     except Unusual:
         return None
 
@@ -225,14 +225,13 @@ class _Scanner:
         self.budget = 16 * len(text) + 100_000
         # remembered answers of ``_line_before``: max indent -> (positions, answers)
         self.known: dict[int, tuple[list[int], dict[int, tuple[int, int] | None]]] = {}
+        self.mentions_importlib: bool | None = None  # "importlib" in text, once needed
+        self.newlines = 0  # in the whole text, once ``run`` has counted them
+        self.mentions_markers: bool | None = None  # of abstract classes, once needed
 
     def run(self) -> tuple[RawImport, ...]:
         text = self.text
         self._find_triple_strings()
-        if "__import__" in text:
-            self._check_dynamic_calls("__import__")
-        if "import_module" in text and "importlib" in text:  # else it is not importlib's
-            self._check_dynamic_calls("import_module")
         found: list[tuple[int, str, str | None, int]] = []  # position, module, name, level
         position = text.find("import")
         strings = self.string_starts
@@ -244,8 +243,15 @@ class _Scanner:
                 end = self._simple_statement(position, found)
                 if end is not None:
                     position = end
-                elif self._is_keyword(position):
-                    position = self._statement(position, found)
+                else:
+                    # every ``__import__`` and ``import_module`` holds an ``import``: calls are
+                    # found here, not by searches of their own through the whole text
+                    if text.startswith("import_module", position):
+                        self._check_dynamic_call("import_module", position)
+                    elif position >= 2 and text.startswith("__import__", position - 2):
+                        self._check_dynamic_call("__import__", position - 2)
+                    if self._is_keyword(position):
+                        position = self._statement(position, found)
             position = text.find("import", position + 1)
         found.sort(key=_first)  # stable: a statement's names stay sorted
         # in the order of ``RawImport``: by position, then (within a statement) by name
@@ -269,6 +275,7 @@ class _Scanner:
                             raise Unusual("a tab-indented import inside an indented block")
                     kind = self._kind(line_start, indent)
             imports.append(new(RawImport, (line, column, module, name, level, kind)))
+        self.newlines = line - 1 + text.count("\n", counted)
         return tuple(imports)
 
     def _simple_statement(
@@ -316,29 +323,32 @@ class _Scanner:
         """(class statements, abstract ones), by the rules of ``FileScan`` (run after ``run``:
         it needs the string spans)."""
         text = self.text
-        if "class" not in text:
-            return 0, 0
         abstract: set[int] = set()  # line starts of the abstract classes
         count = 0
-        markers = "ABC" in text or "Protocol" in text
         # each word "class" with only blanks before it on its line (a regular expression
         # anchored at line starts would walk the indentation of every line)
-        for match in _CLASS_WORD.finditer(text):
-            line_start = match.start()
+        position = text.find("class")
+        while position >= 0:
+            keyword, position = position, text.find("class", position + 5)
+            if _IDENTIFIER_END.match(text, keyword + 5):
+                continue  # ``classmethod``, ``class_``
+            line_start = keyword
             while line_start and text[line_start - 1] in " \t\f":  # never past a word
                 line_start -= 1
             if line_start and text[line_start - 1] != "\n":
                 continue
-            blanks = text[line_start : match.start()]
+            blanks = text[line_start:keyword]
             indent = len(blanks)
             if self._string_around(line_start) is not None:
                 continue
             if blanks.strip(" ") or text.endswith("\\\n", 0, line_start):
                 raise Unusual("a class statement after a tab or a continuation")
             count += 1
-            if markers and self._abstract_bases(self._header(line_start, indent)):
+            if self._may_be_abstract(keyword) and self._abstract_bases(
+                self._header(line_start, indent)
+            ):
                 abstract.add(line_start)
-        if "abstract" in text:
+        if count and "abstract" in text:  # a decorator makes only its class abstract
             for match in _ABSTRACT_DECORATOR.finditer(self.lines_text):
                 line_start, indent = match.start(), len(match[1])
                 if match[1].strip(" "):
@@ -351,6 +361,25 @@ class _Scanner:
                 if header.keyword == "class":
                     abstract.add(header.line_start)
         return count, len(abstract)
+
+    def _may_be_abstract(self, keyword: int) -> bool:
+        """False when the class statement at ``keyword`` surely names no abstract base or
+        metaclass (``ABC``, ``ABCMeta``, ``Protocol``): its physical line mentions none and is
+        the whole header (no comment, string, backslash or open bracket carries it on), or the
+        file mentions none anywhere. Cheaper than reading every header, and than searching
+        every file."""
+        text = self.text
+        end = text.find("\n", keyword)
+        line = text[keyword : end if end >= 0 else len(text)]
+        if "ABC" in line or "Protocol" in line:
+            return True
+        if not ("#" in line or "'" in line or '"' in line or "\\" in line) and (
+            line.count("(") == line.count(")") and line.count("[") == line.count("]")
+        ):
+            return False
+        if self.mentions_markers is None:
+            self.mentions_markers = "ABC" in text or "Protocol" in text
+        return self.mentions_markers
 
     def _abstract_bases(self, header: _Header) -> bool:
         """Whether a class header names an ``ABC`` or ``Protocol`` base or an ``ABCMeta``
@@ -459,30 +488,32 @@ class _Scanner:
             _check_fstring(text, match.start(), match.group())
         return None
 
-    def _check_dynamic_calls(self, word: str) -> None:
-        """Hand over a file with a call of ``word`` (``__import__`` or ``import_module``) that
-        may import: one whose first argument does not start with a name (a string literal not
-        followed by ``%`` or ``.``, ``name=...``, parentheses). ``import_module(path)`` or
-        ``__import__(name)`` import nothing static (the parser would not record them either);
-        ``x.__import__`` is not the builtin, while ``importlib.import_module`` is the
-        function."""
+    def _check_dynamic_call(self, word: str, position: int) -> None:
+        """Hand over a file with a call of ``word`` (``__import__`` or ``import_module``, at
+        ``position``) that may import: one whose first argument does not start with a name (a
+        string literal not followed by ``%`` or ``.``, ``name=...``, parentheses).
+        ``import_module(path)`` or ``__import__(name)`` import nothing static (the parser would
+        not record them either); ``x.__import__`` is not the builtin, while
+        ``importlib.import_module`` is the function, and ``import_module`` in a file that never
+        mentions ``importlib`` is not importlib's."""
         text = self.text
-        position = text.find(word)
-        while position >= 0:
-            before = text[position - 1] if position else " "
-            dotted = before == "." and word == "__import__"
-            word_start = not (before.isalnum() or before == "_" or dotted)
-            end = position + len(word)
-            word_end = not (text[end : end + 1].isalnum() or text[end : end + 1] == "_")
-            call = None
-            if word_start and word_end and self._is_code(position):
-                call = _DYNAMIC_CALL.match(text, end)
-            if call is not None and (call["name"] is None or call["after"] in ("=", "'", '"')):
-                if call["name"] is None and _FORMATTED_LITERAL.match(text, end):
-                    position = text.find(word, end)
-                    continue  # ``"%s.x" % name`` or ``".".join(...)``: not a literal
-                raise Unusual(f"a call of {word} that may import")
-            position = text.find(word, end)
+        if word == "import_module":
+            if self.mentions_importlib is None:
+                self.mentions_importlib = "importlib" in text
+            if not self.mentions_importlib:
+                return
+        before = text[position - 1] if position else " "
+        dotted = before == "." and word == "__import__"
+        word_start = not (before.isalnum() or before == "_" or dotted)
+        end = position + len(word)
+        word_end = not (text[end : end + 1].isalnum() or text[end : end + 1] == "_")
+        call = None
+        if word_start and word_end and self._is_code(position):
+            call = _DYNAMIC_CALL.match(text, end)
+        if call is not None and (call["name"] is None or call["after"] in ("=", "'", '"')):
+            if call["name"] is None and _FORMATTED_LITERAL.match(text, end):
+                return  # ``"%s.x" % name`` or ``".".join(...)``: not a literal
+            raise Unusual(f"a call of {word} that may import")
 
     def _is_code(self, position: int) -> bool:
         """Whether ``position`` is in code: not in a string or a comment."""

@@ -62,11 +62,12 @@ def _scan(source: bytes, first: str) -> FileScan:
     text = _decode(source)
     if isinstance(text, ScanError):
         return FileScan(error=text)
-    lines = source.count(b"\n") + (1 if source and not source.endswith(b"\n") else 0)
+    unterminated = 1 if source and not source.endswith(b"\n") else 0  # a last line without \n
     if first == "lexical":
         found = scan_lexically(text)
         if found is not None:
-            return FileScan(found[0], lines, None, found[1], found[2])
+            return FileScan(found[0], found[3] + unterminated, None, found[1], found[2])
+    lines = source.count(b"\n") + unterminated
     if first != "libcst":
         try:
             with warnings.catch_warnings():
