@@ -228,6 +228,7 @@ class _Scanner:
         self.mentions_importlib: bool | None = None  # "importlib" in text, once needed
         self.newlines = 0  # in the whole text, once ``run`` has counted them
         self.mentions_markers: bool | None = None  # of abstract classes, once needed
+        self.mentions_type_checking: bool | None = None  # "TYPE_CHECKING" in text, once needed
 
     def run(self) -> tuple[RawImport, ...]:
         text = self.text
@@ -606,7 +607,16 @@ class _Scanner:
         kinds: set[ImportKind | None] = set()
         while indent:
             header = self._enclosing(line_start, indent)
-            kinds.add(self._block_kind(header))
+            kind = self._block_kind(header)
+            if kind is ImportKind.TYPE_CHECKING:
+                return kind  # the first of the order: no outer block changes it
+            if kind is ImportKind.FUNCTION:
+                # only an outer TYPE_CHECKING block could change it, and there is none
+                if self.mentions_type_checking is None:
+                    self.mentions_type_checking = "TYPE_CHECKING" in self.text
+                if not self.mentions_type_checking:
+                    return kind
+            kinds.add(kind)
             line_start, indent = header.line_start, header.indent
         for kind in (ImportKind.TYPE_CHECKING, ImportKind.FUNCTION, ImportKind.OPTIONAL):
             if kind in kinds:

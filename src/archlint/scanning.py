@@ -28,6 +28,7 @@ UNREADABLE = "ARC001"
 PARALLEL_THRESHOLD = 300
 WORKERS_VARIABLE = "ARCHLINT_WORKERS"  # forces the number of workers (1: scan in-process)
 CRASHED = "the parser crashed on this file (its worker process died); file skipped"
+_KIND_VALUE = {kind: kind.value for kind in ImportKind}  # (``.value`` is a Python property)
 
 Log = Callable[[str], None]
 
@@ -195,7 +196,7 @@ def scan_chunk_packed(root: str, paths: list[str], store: str | None) -> bytes:
                 path,
                 problem,
                 (
-                    tuple((*i[:5], i.kind.value) for i in scan.imports),
+                    tuple((*i[:5], _KIND_VALUE[i[5]]) for i in scan.imports),
                     scan.lines,
                     None if error is None else (error.line, error.column, error.message),
                     scan.classes,
