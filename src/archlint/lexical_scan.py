@@ -58,7 +58,7 @@ _FROM_HEAD = re.compile(rf"[ ]*from(?:{_WS}+|(?=\.))(?:\.{_WS}*)*(?:{_DOTTED})?{
 _FROM = re.compile(
     rf"""from(?:{_WS}+|(?=\.))(?P<dots>(?:\.{_WS}*)*)(?P<module>{_DOTTED})?{_WS}*\bimport
     (?:{_WS}*(?P<star>\*)
-      |{_WS}*\((?P<paren>(?:[^()\#]|\#[^\n]*)*)\)
+      |{_WS}*\((?P<paren>[^()\#]*(?:\#[^\n]*[^()\#]*)*)\)
       |{_WS}+(?P<names>{_NAME}{_AS}(?:{_WS}*,{_WS}*{_NAME}{_AS})*)
     ){_END}""",
     re.VERBOSE,
@@ -590,10 +590,13 @@ class _Scanner:
                 listed = match.group("names").replace("\\\n", " ")
             elif _PAREN_NAMES.fullmatch(listed := _COMMENT.sub("", listed)) is None:
                 raise Unusual("names in parentheses")
-            written = {alias[1]: alias[0] for alias in _ALIAS.finditer(listed)}
-            if (module, level) == ("importlib", 0) and " " in written.get("import_module", ""):
+            # checked above: names (``a`` or ``a as b``) separated by commas and whitespace
+            imported = [words for part in listed.split(",") if (words := part.split())]
+            if (module, level) == ("importlib", 0) and any(
+                words[0] == "import_module" and len(words) > 1 for words in imported
+            ):
                 raise Unusual("import_module under another name")
-            names = sorted(alias[1] for alias in _ALIAS.finditer(listed))
+            names = sorted(words[0] for words in imported)
         if (module, level, names) == ("importlib", 0, ["*"]):
             raise Unusual("import_module from a star import")
         found.extend((start, module, name, level) for name in names)
