@@ -91,13 +91,15 @@ _DYNAMIC_CALL = re.compile(
 # ``.``: a formatting or a method call, which names no module the parser could read either
 _FORMATTED_LITERAL = re.compile(rf"[ ]*\([ ]*(?:{_SINGLE})[ ]*[%.]")
 _IDENTIFIER_END = re.compile(r"\w")
-# a plain import statement on one line, indented by spaces only (after a newline)
+# a plain import statement alone on its line (or on the lines of its parentheses, with no
+# comment, string or backslash in them), indented by spaces only (after a newline)
 _PLAIN_DOTTED = rf"{_NAME}(?:\.{_NAME})*"
 _PLAIN_AS = rf"(?:[ ]+as[ ]+{_NAME})?"
 _SIMPLE = re.compile(
     rf"\n(?P<indent>[ ]*)"
-    rf"(?:from[ ]+(?P<dots>\.*)(?P<module>{_PLAIN_DOTTED})?[ ]+(?P<from_kw>)import[ ]+"
-    rf"(?P<names>{_NAME}{_PLAIN_AS}(?:[ ]*,[ ]*{_NAME}{_PLAIN_AS})*)"
+    rf"(?:from[ ]+(?P<dots>\.*)(?P<module>{_PLAIN_DOTTED})?[ ]+(?P<from_kw>)import"
+    rf"(?:[ ]+(?P<names>{_NAME}{_PLAIN_AS}(?:[ ]*,[ ]*{_NAME}{_PLAIN_AS})*)"
+    r"|[ ]*\((?P<paren>[^()\#'\"\\]*)\))"
     rf"|import[ ]+(?P<modules>{_PLAIN_DOTTED}{_PLAIN_AS}(?:[ ]*,[ ]*{_PLAIN_DOTTED}{_PLAIN_AS})*))"
     r"[ ]*(?=\n|\#|\Z)"
 )
@@ -162,8 +164,9 @@ def _first(entry: tuple[int, str, str | None, int]) -> int:
 
 
 def _names(listed: str) -> list[str]:
-    """The sorted names of a plain comma-separated list (``a as b`` names ``a``)."""
-    return sorted(name.split()[0] for name in listed.split(","))
+    """The sorted names of a plain comma-separated list (``a as b`` names ``a``; whitespace
+    and a trailing comma, as in parentheses, are fine)."""
+    return sorted(words[0] for name in listed.split(",") if (words := name.split()))
 
 
 class Unusual(Exception):
@@ -292,18 +295,22 @@ class _Scanner:
         match = _SIMPLE.match(self.lines_text, line_start)
         if match is None or text.endswith("\\\n", 0, line_start):
             return None  # no such statement, or one continuing a line
-        indent, dots, module, names, modules = match.group(
-            "indent", "dots", "module", "names", "modules"
+        indent, dots, module, names, paren, modules = match.group(
+            "indent", "dots", "module", "names", "paren", "modules"
         )
         start = line_start + len(indent)
         add = found.append
+        if paren is not None:
+            if _PAREN_NAMES.fullmatch(paren) is None:
+                return None
+            names = paren
         if names is not None:
             if match.start("from_kw") - 1 != position:
                 return None  # ``import`` inside a name (``from importlib import x``)
             level, module = len(dots), module or ""
-            if module == "importlib" and not level and " as " in names:
+            if module == "importlib" and not level and "as" in names.split():
                 return None  # maybe import_module under another name
-            if "," in names or " " in names:
+            if "," in names or " " in names or paren is not None:
                 for name in _names(names):
                     add((start, module, name, level))
             else:

@@ -294,6 +294,8 @@ AFTER = {
 BODIES = [
     "import a",
     "from . import (b,\n    c)",
+    "from .p import (\n    f,\n    g as h,\n)",
+    "from .q import(i)",
     "x = '''\nimport not_code\n'''",
     "y = (1,\n    2)",
     "# import comment",
