@@ -115,7 +115,11 @@ def _assign(worker: _Worker, pending: list[int]) -> None:
     """Give ``worker`` the next task, or close its task pipe (it then exits) when none is left."""
     if pending:
         worker.task = pending.pop()
-        os.write(worker.tasks, _TASK.pack(worker.task))
+        try:
+            os.write(worker.tasks, _TASK.pack(worker.task))
+        except BrokenPipeError:  # the worker is gone: its end of file reports the task lost
+            os.close(worker.tasks)  # (and one still alive stops for want of tasks)
+            worker.tasks = -1
     else:
         worker.task = -1
         if worker.tasks >= 0:

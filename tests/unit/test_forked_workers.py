@@ -96,3 +96,24 @@ def test_a_raising_task_is_an_error_with_its_traceback() -> None:
         run_forked(task, 10, 2)
     if sys.platform == "linux":
         assert _children() == before
+
+
+def test_a_worker_gone_before_its_next_task_loses_that_task(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Writing a task to a worker that has just died fails (EPIPE): the task is reported
+    lost like any task of a dead worker, and the others still run."""
+    parent, writes = os.getpid(), []
+    real_write = os.write
+
+    def write(fd: int, data: bytes) -> int:
+        if os.getpid() == parent and len(data) == 4:  # a task number, sent by the parent
+            writes.append(data)
+            if len(writes) == 3:
+                raise BrokenPipeError(32, "Broken pipe")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
+    results, lost = run_forked(lambda index: str(index).encode(), 8, 2)
+    assert len(lost) == 1
+    assert results == [None if i in lost else str(i).encode() for i in range(8)]
