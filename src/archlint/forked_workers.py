@@ -8,11 +8,12 @@ that dies (a native crash, the OOM killer) loses only its own task, which is rep
 
 A worker inherits the parent's memory (the task function, its arguments, the imported
 modules), so a task travels as its 4-byte number and only its result (bytes) comes back.
-Only for platforms with ``os.fork``; ``HAS_FORK`` says whether this one has it.
+Only where forking is safe (``HAS_FORK``: not on Windows, which has no fork, nor on macOS).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
 import signal
@@ -22,11 +23,14 @@ import traceback
 from collections.abc import Callable
 from typing import NoReturn
 
-HAS_FORK = hasattr(os, "fork")
+# macOS has fork, but CPython deems fork without exec unsafe there (system libraries may
+# have started threads): it keeps the process pool, as ``multiprocessing`` defaults to spawn
+HAS_FORK = hasattr(os, "fork") and sys.platform != "darwin"
 
 _TASK = struct.Struct("<I")
 _RESULT = struct.Struct("<BQ")  # status (0: result, 1: exception text), payload length
 _READ_SIZE = 1 << 20
+_Mask = set[int | signal.Signals]  # a signal mask, as pthread_sigmask returns it
 
 
 class WorkerFailed(Exception):
@@ -77,7 +81,7 @@ def run_forked(
                 selector.unregister(worker.results)
                 del running[worker.results]
                 _close(worker)
-                os.waitpid(worker.pid, 0)
+                _reap(worker.pid)
                 if worker.task >= 0:
                     lost.append(worker.task)
                 if pending:  # a replacement, which gets a task at once
@@ -87,7 +91,7 @@ def run_forked(
             _close(worker)
             try:
                 os.kill(worker.pid, signal.SIGKILL)
-                os.waitpid(worker.pid, 0)
+                _reap(worker.pid)
             except OSError:
                 pass
         selector.close()
@@ -97,18 +101,56 @@ def run_forked(
 def _start(
     task: Callable[[int], bytes], running: dict[int, _Worker], selector: selectors.BaseSelector
 ) -> _Worker:
-    task_read, task_write = os.pipe()
-    result_read, result_write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the worker: never returns
-        inherited = [w.tasks for w in running.values()] + [w.results for w in running.values()]
-        _serve(task, task_read, result_write, [task_write, result_read, *inherited])
-    os.close(task_read)
-    os.close(result_write)
-    worker = _Worker(pid, task_write, result_read)
-    running[result_read] = worker
-    selector.register(result_read, selectors.EVENT_READ)
+    """Fork a worker and register it. Ctrl-C is held back from the fork until the worker is
+    registered (so that the parent's cleanup knows it) and, in the worker, until it has left
+    the parent's code: there it just ends the worker, whose parent gets KeyboardInterrupt."""
+    fds = [*os.pipe()]
+    try:
+        fds += os.pipe()
+    except OSError:
+        _close_all(fds)
+        raise
+    task_read, task_write, result_read, result_write = fds
+    mask = _block_interrupts()
+    try:
+        try:
+            pid = os.fork()
+        except OSError:
+            _close_all(fds)
+            raise
+        if pid == 0:  # the worker: never returns
+            inherited = [fd for w in running.values() for fd in (w.tasks, w.results) if fd >= 0]
+            _serve(task, task_read, result_write, [task_write, result_read, *inherited], mask)
+        os.close(task_read)
+        os.close(result_write)
+        worker = _Worker(pid, task_write, result_read)
+        running[result_read] = worker
+        selector.register(result_read, selectors.EVENT_READ)
+    finally:
+        _restore_interrupts(mask)
     return worker
+
+
+def _block_interrupts() -> _Mask | None:
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _restore_interrupts(mask: _Mask | None) -> None:
+    if mask is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _close_all(fds: list[int]) -> None:
+    for fd in fds:
+        os.close(fd)
+
+
+def _reap(pid: int) -> None:
+    """Wait for a worker's exit (nothing to wait for when the host ignores SIGCHLD)."""
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
 
 
 def _assign(worker: _Worker, pending: list[int]) -> None:
@@ -150,11 +192,21 @@ def _close(worker: _Worker) -> None:
     worker.tasks = worker.results = -1
 
 
-def _serve(task: Callable[[int], bytes], tasks: int, results: int, others: list[int]) -> NoReturn:
+def _serve(
+    task: Callable[[int], bytes],
+    tasks: int,
+    results: int,
+    others: list[int],
+    mask: _Mask | None,
+) -> NoReturn:
     """The worker's loop: read a task number, write its result, until the task pipe closes.
-    Leaves with ``os._exit``: the parent's exit handlers and buffers are not the worker's."""
+    Leaves with ``os._exit``: the parent's exit handlers and buffers are not the worker's.
+    Ctrl-C ends a worker at once (default action), never as an exception in Python code."""
     code = 0
     try:
+        with contextlib.suppress(ValueError):  # not the main thread: keep the handler
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+        _restore_interrupts(mask)
         for fd in others:
             os.close(fd)
         while True:

@@ -66,7 +66,10 @@ def _scan(source: bytes, first: str) -> FileScan:
     if first == "lexical":
         found = scan_lexically(text)
         if found is not None:
-            return FileScan(found[0], found[3] + unterminated, None, found[1], found[2])
+            # each newline of the text is a b"\n" of the file, except in codecs a cookie may
+            # name (UTF-7, unicode_escape) that spell a newline otherwise
+            newlines = source.count(b"\n") if _mentions_coding(source) else found[3]
+            return FileScan(found[0], newlines + unterminated, None, found[1], found[2])
     lines = source.count(b"\n") + unterminated
     if first != "libcst":
         try:
@@ -98,15 +101,19 @@ def _decode(source: bytes) -> str | ScanError:
         return ScanError(*_where(source, nul), "file contains a NUL byte")
     # most files: no BOM and no coding cookie on the first two lines, so UTF-8 (PEP 3120);
     # ``detect_encoding`` costs three times the decoding itself on small files
-    first = source.find(b"\n")
-    second = source.find(b"\n", first + 1) if first >= 0 else -1
-    head = source if second < 0 else source[:second]
-    if b"coding" not in head and not source.startswith(codecs.BOM_UTF8):
+    if not _mentions_coding(source) and not source.startswith(codecs.BOM_UTF8):
         try:
             return source.decode("utf-8")
         except UnicodeDecodeError:
             pass  # the general path says where
     return _decode_declared(source)
+
+
+def _mentions_coding(source: bytes) -> bool:
+    """Whether the first two lines mention ``coding`` (a cookie may name the encoding)."""
+    first = source.find(b"\n")
+    second = source.find(b"\n", first + 1) if first >= 0 else -1
+    return b"coding" in (source if second < 0 else source[:second])
 
 
 def _decode_declared(source: bytes) -> str | ScanError:

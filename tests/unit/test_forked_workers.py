@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -117,3 +118,74 @@ def test_a_worker_gone_before_its_next_task_loses_that_task(
     results, lost = run_forked(lambda index: str(index).encode(), 8, 2)
     assert len(lost) == 1
     assert results == [None if i in lost else str(i).encode() for i in range(8)]
+
+
+def test_a_replacement_worker_survives_a_closed_task_pipe_of_another(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker whose task pipe was closed (EPIPE) is still registered when another worker
+    dies and a replacement is forked: the replacement must not trip over the closed pipe
+    (it did: os.close(-1) in the child ended it and lost its task too)."""
+    parent, writes = os.getpid(), []
+    real_write = os.write
+
+    def write(fd: int, data: bytes) -> int:
+        if os.getpid() == parent and len(data) == 4:
+            writes.append(data)
+            if len(writes) == 3:  # the third task goes to the worker that ran task 0
+                time.sleep(1.0)  # meanwhile the worker of task 1 dies
+                raise BrokenPipeError(32, "Broken pipe")
+        return real_write(fd, data)
+
+    def task(index: int) -> bytes:
+        if index == 1:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return str(index).encode()
+
+    monkeypatch.setattr(os, "write", write)
+    results, lost = run_forked(task, 6, 2)
+    assert lost == [1, 2]
+    assert results == [None if i in (1, 2) else str(i).encode() for i in range(6)]
+
+
+def test_an_ignored_sigchld_does_not_lose_the_results() -> None:
+    """A host program that ignores SIGCHLD has its children reaped by the kernel: waitpid
+    then fails with ChildProcessError, which must not end the run."""
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        results, lost = run_forked(lambda index: bytes([index]), 10, 2)
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+    assert results == [bytes([index]) for index in range(10)]
+    assert lost == []
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open descriptors")
+def test_a_failed_fork_leaks_no_descriptor(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_fork, forks = os.fork, []
+
+    def fork() -> int:
+        forks.append(1)
+        if len(forks) == 2:
+            raise OSError(11, "Resource temporarily unavailable")
+        return real_fork()
+
+    before = len(os.listdir("/proc/self/fd"))
+    monkeypatch.setattr(os, "fork", fork)
+    with pytest.raises(OSError, match="Resource temporarily unavailable"):
+        run_forked(lambda index: b"", 4, 2)
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
+def test_ctrl_c_in_the_parent_stops_every_worker() -> None:
+    def task(index: int) -> bytes:
+        if index == 0:
+            os.kill(os.getppid(), signal.SIGINT)  # as Ctrl-C would, to the parent
+        time.sleep(0.2)
+        return b""
+
+    before = _children() if sys.platform == "linux" else set()
+    with pytest.raises(KeyboardInterrupt):
+        run_forked(task, 50, 2)
+    if sys.platform == "linux":
+        assert _children() == before

@@ -403,6 +403,21 @@ def test_unreadable_bytes(source: bytes, expected: ScanError) -> None:
     assert scan(source) == FileScan(error=expected)
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"# coding: utf-7\nimport os\nx = 1 #+AAo-import sys\n",  # +AAo- is a newline
+        b"# coding: unicode_escape\nimport os\n# a\\nb\nx = 1\n",
+        b"\xef\xbb\xbfimport a\nimport b",
+    ],
+)
+def test_lines_are_the_file_lines_whatever_the_codec(source: bytes) -> None:
+    """The lexical scanner counts newlines in the decoded text; a codec that spells a newline
+    without a newline byte must not change the count (the parser path counts bytes)."""
+    assert scan(source) == scan_with_parser(source)
+    assert scan(source).lines == source.count(b"\n") + (not source.endswith(b"\n"))
+
+
 _LINE_PARTS = st.sampled_from(
     [
         b"# -*- coding: latin-1 -*-",
