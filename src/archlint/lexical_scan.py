@@ -92,11 +92,11 @@ _DYNAMIC_CALL = re.compile(
 _FORMATTED_LITERAL = re.compile(rf"[ ]*\([ ]*(?:{_SINGLE})[ ]*[%.]")
 _IDENTIFIER_END = re.compile(r"\w")
 # a plain import statement alone on its line (or on the lines of its parentheses, with no
-# comment, string or backslash in them), indented by spaces only (after a newline)
+# comment, string or backslash in them), indented by spaces only (matched at a line start)
 _PLAIN_DOTTED = rf"{_NAME}(?:\.{_NAME})*"
 _PLAIN_AS = rf"(?:[ ]+as[ ]+{_NAME})?"
 _SIMPLE = re.compile(
-    rf"\n(?P<indent>[ ]*)"
+    rf"(?P<indent>[ ]*)"
     rf"(?:from[ ]+(?P<dots>\.*)(?P<module>{_PLAIN_DOTTED})?[ ]+(?P<from_kw>)import"
     rf"(?:[ ]+(?P<names>{_NAME}{_PLAIN_AS}(?:[ ]*,[ ]*{_NAME}{_PLAIN_AS})*)"
     r"|[ ]*\((?P<paren>[^()\#'\"\\]*)\))"
@@ -215,9 +215,6 @@ def scan_imports(text: str) -> tuple[RawImport, ...] | None:
 class _Scanner:
     def __init__(self, text: str) -> None:
         self.text = text
-        # the text after a newline, so that patterns anchored at "\n" also see the first line;
-        # a match's start in it is the matched line's start in ``text``
-        self.lines_text = "\n" + text
         self.string_starts: list[int] = []  # triple-quoted strings, in order
         self.string_ends: list[int] = []
         self.header_at: dict[int, _Header] = {}  # by line start
@@ -291,8 +288,7 @@ class _Scanner:
         Its kind is found later, from its indentation (``run``)."""
         text = self.text
         line_start = text.rfind("\n", 0, position) + 1
-        # in "\n" + text, ``line_start`` is the newline before the line
-        match = _SIMPLE.match(self.lines_text, line_start)
+        match = _SIMPLE.match(text, line_start)
         if match is None or text.endswith("\\\n", 0, line_start):
             return None  # no such statement, or one continuing a line
         indent, dots, module, names, paren, modules = match.group(
@@ -305,7 +301,7 @@ class _Scanner:
                 return None
             names = paren
         if names is not None:
-            if match.start("from_kw") - 1 != position:
+            if match.start("from_kw") != position:
                 return None  # ``import`` inside a name (``from importlib import x``)
             level, module = len(dots), module or ""
             if module == "importlib" and not level and "as" in names.split():
@@ -323,7 +319,7 @@ class _Scanner:
                     add((start, name, None, 0))
             else:
                 add((start, modules, None, 0))
-        return match.end() - 1
+        return match.end()
 
     # -- classes -------------------------------------------------------------------------------
 
@@ -357,7 +353,8 @@ class _Scanner:
             ):
                 abstract.add(line_start)
         if count and "abstract" in text:  # a decorator makes only its class abstract
-            for match in _ABSTRACT_DECORATOR.finditer(self.lines_text):
+            # in "\n" + text, a match's start is the matched line's start in ``text``
+            for match in _ABSTRACT_DECORATOR.finditer("\n" + text):
                 line_start, indent = match.start(), len(match[1])
                 if match[1].strip(" "):
                     raise Unusual("an abstract method decorator after a tab or form feed")

@@ -131,8 +131,7 @@ def _scan(
     if workers < 2 or len(paths) <= PARALLEL_THRESHOLD:
         outcomes, failure = scan_chunk(root, paths, store)
         return outcomes, set(), failure
-    size = max(16, min(64, -(-len(paths) // (workers * 32))))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    chunks = _chunks(paths, workers)
     workers = min(workers, len(chunks))
     if log:
         log(f"scanning {len(paths)} files in {workers} worker processes")
@@ -150,6 +149,18 @@ def _scan(
         return outcomes, set(), failure
     finally:
         gc.unfreeze()
+
+
+def _chunks(paths: list[str], workers: int) -> list[list[str]]:
+    """``paths`` cut into chunks of at most 64 that shrink towards the end (to 4): workers take
+    the next chunk when done, so small last chunks keep one worker from finishing long after
+    the others, and large first ones keep the round trips few."""
+    chunks, start = [], 0
+    while start < len(paths):
+        size = max(4, min(64, (len(paths) - start) // (workers * 4)))
+        chunks.append(paths[start : start + size])
+        start += size
+    return chunks
 
 
 def scan_chunk(root: str, paths: list[str], store: str | None) -> tuple[list[Outcome], str | None]:
