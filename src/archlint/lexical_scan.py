@@ -26,6 +26,7 @@ are handed to the parser, which reports them with their position.
 
 from __future__ import annotations
 
+import keyword
 import re
 from bisect import bisect_right
 from functools import cache
@@ -64,9 +65,14 @@ _FROM = re.compile(
     re.VERBOSE,
 )
 # inside parentheses any whitespace may separate names; a trailing comma is fine
-_PAREN_NAMES = re.compile(
-    rf"\s*{_NAME}(?:\s+as\s+{_NAME})?(?:\s*,\s*{_NAME}(?:\s+as\s+{_NAME})?)*\s*,?\s*", re.ASCII
+_PAREN_NAMES = re.compile(  # (whitespace as Python's tokenizer knows it: no vertical tab)
+    r"[ \t\n\f]*{name}(?:[ \t\n\f]+as[ \t\n\f]+{name})?"
+    r"(?:[ \t\n\f]*,[ \t\n\f]*{name}(?:[ \t\n\f]+as[ \t\n\f]+{name})?)*"
+    r"[ \t\n\f]*,?[ \t\n\f]*".replace("{name}", _NAME)
 )
+# a hard keyword as a whole word; used as a name, it makes the statement a syntax error
+_HARD_KEYWORDS = frozenset(keyword.kwlist)
+_KEYWORD_WORD = re.compile(r"\b(?:%s)\b" % "|".join(keyword.kwlist))  # noqa: UP031
 _ALIAS = re.compile(rf"({_NAME}(?:\s*\.\s*{_NAME})*)(?:\s+as\s+{_NAME})?", re.ASCII)
 _COMMENT = re.compile(r"\#[^\n]*")
 _WS_RUN = re.compile(r"\s|\\\n")
@@ -161,6 +167,20 @@ def _split_arguments(listed: str) -> list[str]:
 
 def _first(entry: tuple[int, str, str | None, int]) -> int:
     return entry[0]
+
+
+def _names_a_keyword(listed: str) -> bool:
+    """Whether a name, a part of a dotted name or an alias of an import list (``None``,
+    ``a.if``, ``b as class``) is a hard keyword: the parser rejects such a statement."""
+    if _KEYWORD_WORD.search(listed) is None:
+        return False
+    for part in listed.split(","):
+        words = part.replace(".", " ").split()
+        if len(words) >= 3 and words[-2] == "as":
+            del words[-2]  # the ``as`` of an alias
+        if not _HARD_KEYWORDS.isdisjoint(words):
+            return True
+    return False
 
 
 def _names(listed: str) -> list[str]:
@@ -306,6 +326,8 @@ class _Scanner:
             level, module = len(dots), module or ""
             if module == "importlib" and not level and "as" in names.split():
                 return None  # maybe import_module under another name
+            if _names_a_keyword(names) or _names_a_keyword(module):
+                return None  # a syntax error: the general path hands it over
             if "," in names or " " in names or paren is not None:
                 for name in _names(names):
                     add((start, module, name, level))
@@ -313,6 +335,8 @@ class _Scanner:
                 add((start, module, names, level))
         else:
             if start != position or ("importlib" in modules and " as " in modules):
+                return None
+            if _names_a_keyword(modules):
                 return None
             if "," in modules or " " in modules:
                 for name in _names(modules):
@@ -574,6 +598,8 @@ class _Scanner:
             if match is None:
                 raise Unusual("an import statement that does not parse")
             listed = match[1].replace("\\\n", " ")
+            if _names_a_keyword(listed):
+                raise Unusual("a keyword as a name")  # a syntax error: the parser says where
             aliases = [(_WS_RUN.sub("", alias[1]), alias[0]) for alias in _ALIAS.finditer(listed)]
             if any(module == "importlib" and " " in full for module, full in aliases):
                 raise Unusual("importlib under another name")  # its calls need the parser
@@ -586,6 +612,8 @@ class _Scanner:
             raise Unusual("a from-import statement that does not parse")
         level = match.group("dots").count(".")
         module = _WS_RUN.sub("", match.group("module") or "")
+        if _names_a_keyword(module):
+            raise Unusual("a keyword as a name")
         if match.group("star"):
             names = ["*"]
         else:
@@ -594,6 +622,8 @@ class _Scanner:
                 listed = match.group("names").replace("\\\n", " ")
             elif _PAREN_NAMES.fullmatch(listed := _COMMENT.sub("", listed)) is None:
                 raise Unusual("names in parentheses")
+            if _names_a_keyword(listed):
+                raise Unusual("a keyword as a name")
             # checked above: names (``a`` or ``a as b``) separated by commas and whitespace
             imported = [words for part in listed.split(",") if (words := part.split())]
             if (module, level) == ("importlib", 0) and any(

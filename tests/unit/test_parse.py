@@ -640,3 +640,35 @@ def test_generated_imports_round_trip(
         source += text + "\n"
         line += text.count("\n") + 1
     assert scan(source.encode()) == FileScan(tuple(sorted(expected)), lines=line - 1)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"import None\n",
+        b"from x import (True)\n",
+        b"import a as if\n",
+        b"import a.if.b\n",
+        b"from x.class import y\n",
+        b"import as\n",
+        b"from x import as\n",
+        b"def f():\n    import a as as\n",
+        b"from x import a, \\\n    None\n",
+        b"from x import (a,\x0bb)\n",  # a vertical tab is no whitespace to Python
+    ],
+)
+def test_keywords_as_names_are_malformed_imports(source: bytes) -> None:
+    """The lexical scanner's patterns accept any identifier; a hard keyword in a name's place
+    makes the statement a syntax error, which must be reported (ARC001), not read."""
+    found = scan(source)
+    assert found.error is not None
+    assert found == scan_with_parser(source)
+
+
+@pytest.mark.parametrize(
+    "source", [b"from x import match, case, type, _\n", b"import if_, a.nonlocal_thing\n"]
+)
+def test_soft_keywords_and_keyword_like_names_are_names(source: bytes) -> None:
+    found = scan(source)
+    assert found.error is None and found.imports
+    assert found == scan_with_parser(source)
