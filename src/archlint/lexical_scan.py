@@ -70,9 +70,8 @@ _PAREN_NAMES = re.compile(  # (whitespace as Python's tokenizer knows it: no ver
     r"(?:[ \t\n\f]*,[ \t\n\f]*{name}(?:[ \t\n\f]+as[ \t\n\f]+{name})?)*"
     r"[ \t\n\f]*,?[ \t\n\f]*".replace("{name}", _NAME)
 )
-# a hard keyword as a whole word; used as a name, it makes the statement a syntax error
+# a hard keyword used as a name makes an import statement a syntax error
 _HARD_KEYWORDS = frozenset(keyword.kwlist)
-_KEYWORD_WORD = re.compile(r"\b(?:%s)\b" % "|".join(keyword.kwlist))  # noqa: UP031
 _ALIAS = re.compile(rf"({_NAME}(?:\s*\.\s*{_NAME})*)(?:\s+as\s+{_NAME})?", re.ASCII)
 _COMMENT = re.compile(r"\#[^\n]*")
 _WS_RUN = re.compile(r"\s|\\\n")
@@ -172,8 +171,8 @@ def _first(entry: tuple[int, str, str | None, int]) -> int:
 def _names_a_keyword(listed: str) -> bool:
     """Whether a name, a part of a dotted name or an alias of an import list (``None``,
     ``a.if``, ``b as class``) is a hard keyword: the parser rejects such a statement."""
-    if _KEYWORD_WORD.search(listed) is None:
-        return False
+    if _HARD_KEYWORDS.isdisjoint(listed.replace(",", " ").replace(".", " ").split()):
+        return False  # (a regular expression search cost three times as much)
     for part in listed.split(","):
         words = part.replace(".", " ").split()
         if len(words) >= 3 and words[-2] == "as":
