@@ -253,17 +253,18 @@ def _forked(
     def scan_one_chunk(index: int) -> bytes:
         return scan_chunk_packed(root, chunks[index], store)
 
-    results, lost = run_forked(scan_one_chunk, len(chunks), workers)
-    alone = [[path] for index in lost for path in chunks[index]]
+    # a task without a result is lost, whatever the reason: its files are never dropped
+    results, _ = run_forked(scan_one_chunk, len(chunks), workers)
+    alone = [[path] for index, data in enumerate(results) if data is None for path in chunks[index]]
 
     def scan_alone(index: int) -> bytes:
         return scan_chunk_packed(root, alone[index], store)
 
     crashed: set[str] = set()
     if alone:
-        again, died = run_forked(scan_alone, len(alone), workers)
+        again, _ = run_forked(scan_alone, len(alone), workers)
         results += again
-        crashed.update(alone[index][0] for index in died)
+        crashed.update(alone[index][0] for index, data in enumerate(again) if data is None)
     for data in results:
         if data is not None:
             _unpack(data, outcomes, failures)
