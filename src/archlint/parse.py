@@ -59,7 +59,8 @@ def scan_with_libcst(source: bytes) -> FileScan:
 
 
 def _scan(source: bytes, first: str) -> FileScan:
-    text = _decode(source)
+    cookie = _mentions_coding(source)
+    text = _decode(source, cookie)
     if isinstance(text, ScanError):
         return FileScan(error=text)
     unterminated = 1 if source and not source.endswith(b"\n") else 0  # a last line without \n
@@ -68,7 +69,7 @@ def _scan(source: bytes, first: str) -> FileScan:
         if found is not None:
             # each newline of the text is a b"\n" of the file, except in codecs a cookie may
             # name (UTF-7, unicode_escape) that spell a newline otherwise
-            newlines = source.count(b"\n") if _mentions_coding(source) else found[3]
+            newlines = source.count(b"\n") if cookie else found[3]
             return FileScan(found[0], newlines + unterminated, None, found[1], found[2])
     lines = source.count(b"\n") + unterminated
     if first != "libcst":
@@ -95,13 +96,14 @@ def _where(source: bytes, offset: int) -> tuple[int, int]:
     return source.count(b"\n", 0, offset) + 1, offset - source.rfind(b"\n", 0, offset)
 
 
-def _decode(source: bytes) -> str | ScanError:
+def _decode(source: bytes, cookie: bool) -> str | ScanError:
+    """Decode ``source``; ``cookie``: whether its first two lines mention ``coding``."""
     nul = source.find(b"\0")
     if nul >= 0:
         return ScanError(*_where(source, nul), "file contains a NUL byte")
     # most files: no BOM and no coding cookie on the first two lines, so UTF-8 (PEP 3120);
     # ``detect_encoding`` costs three times the decoding itself on small files
-    if not _mentions_coding(source) and not source.startswith(codecs.BOM_UTF8):
+    if not cookie and not source.startswith(codecs.BOM_UTF8):
         try:
             return source.decode("utf-8")
         except UnicodeDecodeError:

@@ -12,7 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archlint.model import FileScan, ImportKind, RawImport, ScanError
-from archlint.parse import _decode, _decode_declared, scan, scan_with_libcst, scan_with_parser
+from archlint.parse import (
+    _decode,
+    _decode_declared,
+    _mentions_coding,
+    scan,
+    scan_with_libcst,
+    scan_with_parser,
+)
 
 Row = tuple[int, int, str, str | None, int, str]
 TOP, FUNC, TC, OPT, DYN = "top-level", "function", "type-checking", "optional", "dynamic"
@@ -441,7 +448,7 @@ def test_the_utf8_fast_path_decodes_as_the_declared_encoding_path(parts: list[by
     """Without a BOM or a coding cookie on the first two lines a file is decoded as UTF-8
     directly; whatever the bytes, the result (text or error) is the general path's."""
     source = b"\n".join(parts).replace(b"\0", b"")
-    assert _decode(source) == _decode_declared(source)
+    assert _decode(source, _mentions_coding(source)) == _decode_declared(source)
 
 
 @pytest.mark.parametrize(
@@ -525,7 +532,7 @@ def test_deep_nesting_is_refused_without_crashing() -> None:
     # crash points at the culprit.
     # Both paths: `scan` (ast first, libcst for what ast cannot parse) and the libcst reference.
     lines = [
-        "from archlint.parse import _decode, _decode_declared, scan, scan_with_libcst, scan_with_parser"
+        "from archlint.parse import _decode, _decode_declared, _mentions_coding, scan, scan_with_libcst, scan_with_parser"
     ]
     for name, expr in DEEP.items():
         for function in ("scan", "scan_with_parser", "scan_with_libcst"):
