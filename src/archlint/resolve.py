@@ -46,15 +46,11 @@ def resolve(layout: Layout, scans: Mapping[str, FileScan]) -> tuple[ImportGraph,
             line, column, module, member, level, kind = raw
             if level:
                 # `import_module(".x", package=__name__)` anchors at the module itself
-                anchor = importer if kind is dynamic else package
-                if level == 1 and anchor:
-                    absolute = f"{anchor}.{module}" if module else anchor
-                else:
-                    found = _absolute(anchor, module, level)
-                    if found is None:
-                        diagnostics.append(_climbs(source, raw))
-                        continue
-                    absolute = found
+                found = _absolute(importer if kind is dynamic else package, module, level)
+                if found is None:
+                    diagnostics.append(_climbs(source, raw))
+                    continue
+                absolute = found
             else:
                 absolute = module
             key = (absolute, member)
@@ -110,6 +106,8 @@ def _target(
 def _absolute(package: str, module: str, level: int) -> str | None:
     """The absolute dotted module of a relative import from ``package`` (None: it climbs
     above the top-level package)."""
+    if level == 1 and package:  # most relative imports: no need to split the package
+        return f"{package}.{module}" if module else package
     parts = package.split(".") if package else []
     climb = level - 1
     if climb >= len(parts):
