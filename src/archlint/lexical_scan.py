@@ -182,10 +182,19 @@ def _names_a_keyword(listed: str) -> bool:
     return False
 
 
-def _names(listed: str) -> list[str]:
+def _names(listed: str) -> list[str] | None:
     """The sorted names of a plain comma-separated list (``a as b`` names ``a``; whitespace
-    and a trailing comma, as in parentheses, are fine)."""
-    return sorted(words[0] for name in listed.split(",") if (words := name.split()))
+    and a trailing comma, as in parentheses, are fine), or None when a name, a part of a
+    dotted name or an alias is a hard keyword (see ``_names_a_keyword``)."""
+    names = []
+    for part in listed.split(","):
+        words = part.split()
+        if not words:
+            continue
+        if not _HARD_KEYWORDS.isdisjoint(words[0].split(".")) or words[-1] in _HARD_KEYWORDS:
+            return None  # (a list checked by the pattern: ``a``, ``a.b`` or ``a as b``)
+        names.append(words[0])
+    return sorted(names)
 
 
 class Unusual(Exception):
@@ -244,10 +253,8 @@ class _Scanner:
         self.budget = 16 * len(text) + 100_000
         # remembered answers of ``_line_before``: max indent -> (positions, answers)
         self.known: dict[int, tuple[list[int], dict[int, tuple[int, int] | None]]] = {}
-        self.mentions_importlib: bool | None = None  # "importlib" in text, once needed
         self.newlines = 0  # in the whole text, once ``run`` has counted them
-        self.mentions_markers: bool | None = None  # of abstract classes, once needed
-        self.mentions_type_checking: bool | None = None  # "TYPE_CHECKING" in text, once needed
+        self.mentioned: dict[str, bool] = {}  # word -> in text, for words looked up once
 
     def run(self) -> tuple[RawImport, ...]:
         text = self.text
@@ -325,23 +332,19 @@ class _Scanner:
             level, module = len(dots), module or ""
             if module == "importlib" and not level and "as" in names.split():
                 return None  # maybe import_module under another name
-            if _names_a_keyword(names) or _names_a_keyword(module):
-                return None  # a syntax error: the general path hands it over
-            if "," in names or " " in names or paren is not None:
-                for name in _names(names):
-                    add((start, module, name, level))
-            else:
-                add((start, module, names, level))
+            listed = _names(names)
+            if listed is None or _names(module) is None:
+                return None  # a keyword as a name, a syntax error: the general path hands it over
+            for name in listed:
+                add((start, module, name, level))
         else:
             if start != position or ("importlib" in modules and " as " in modules):
                 return None
-            if _names_a_keyword(modules):
+            listed = _names(modules)
+            if listed is None:
                 return None
-            if "," in modules or " " in modules:
-                for name in _names(modules):
-                    add((start, name, None, 0))
-            else:
-                add((start, modules, None, 0))
+            for name in listed:
+                add((start, name, None, 0))
         return match.end()
 
     # -- classes -------------------------------------------------------------------------------
@@ -390,6 +393,14 @@ class _Scanner:
                     abstract.add(header.line_start)
         return count, len(abstract)
 
+    def _mentions(self, word: str) -> bool:
+        """Whether ``word`` is anywhere in the text (a pass over the file: asked only when
+        needed, answered once)."""
+        found = self.mentioned.get(word)
+        if found is None:
+            found = self.mentioned[word] = word in self.text
+        return found
+
     def _may_be_abstract(self, keyword: int) -> bool:
         """False when the class statement at ``keyword`` surely names no abstract base or
         metaclass (``ABC``, ``ABCMeta``, ``Protocol``): its physical line mentions none and is
@@ -405,9 +416,7 @@ class _Scanner:
             line.count("(") == line.count(")") and line.count("[") == line.count("]")
         ):
             return False
-        if self.mentions_markers is None:
-            self.mentions_markers = "ABC" in text or "Protocol" in text
-        return self.mentions_markers
+        return self._mentions("ABC") or self._mentions("Protocol")
 
     def _abstract_bases(self, header: _Header) -> bool:
         """Whether a class header names an ``ABC`` or ``Protocol`` base or an ``ABCMeta``
@@ -525,11 +534,8 @@ class _Scanner:
         ``importlib.import_module`` is the function, and ``import_module`` in a file that never
         mentions ``importlib`` is not importlib's."""
         text = self.text
-        if word == "import_module":
-            if self.mentions_importlib is None:
-                self.mentions_importlib = "importlib" in text
-            if not self.mentions_importlib:
-                return
+        if word == "import_module" and not self._mentions("importlib"):
+            return
         before = text[position - 1] if position else " "
         dotted = before == "." and word == "__import__"
         word_start = not (before.isalnum() or before == "_" or dotted)
@@ -646,12 +652,9 @@ class _Scanner:
             kind = self._block_kind(header)
             if kind is ImportKind.TYPE_CHECKING:
                 return kind  # the first of the order: no outer block changes it
-            if kind is ImportKind.FUNCTION:
-                # only an outer TYPE_CHECKING block could change it, and there is none
-                if self.mentions_type_checking is None:
-                    self.mentions_type_checking = "TYPE_CHECKING" in self.text
-                if not self.mentions_type_checking:
-                    return kind
+            # FUNCTION: only an outer TYPE_CHECKING block could change it, and there is none
+            if kind is ImportKind.FUNCTION and not self._mentions("TYPE_CHECKING"):
+                return kind
             kinds.add(kind)
             line_start, indent = header.line_start, header.indent
         for kind in (ImportKind.TYPE_CHECKING, ImportKind.FUNCTION, ImportKind.OPTIONAL):
