@@ -48,16 +48,12 @@ class _Worker:
         self.buffer = bytearray()
 
 
-def run_forked(
-    task: Callable[[int], bytes], count: int, workers: int
-) -> tuple[list[bytes | None], list[int]]:
+def run_forked(task: Callable[[int], bytes], count: int, workers: int) -> list[bytes | None]:
     """Run ``task(i)`` for every ``i`` in ``range(count)`` in at most ``workers`` forked
-    processes. Returns the results by task number (None for a lost task) and the numbers of the
-    tasks whose worker died while running them, sorted. A worker that dies is replaced while
-    tasks remain. Raises WorkerFailed when a task raised, OSError when no worker can be
-    started."""
+    processes. Returns the results by task number: None for a task whose worker died while
+    running it (it is lost). A worker that dies is replaced while tasks remain. Raises
+    WorkerFailed when a task raised, OSError when no worker can be started."""
     results: list[bytes | None] = [None] * count
-    lost: list[int] = []
     pending = list(range(count - 1, -1, -1))  # popped from the end: task 0 first
     running: dict[int, _Worker] = {}  # by result file descriptor
     selector = selectors.DefaultSelector()
@@ -77,13 +73,11 @@ def run_forked(
                     worker.buffer += chunk
                     _take(worker, results, pending)
                     continue
-                # end of file: the worker exited; with a task in flight it died running it
+                # end of file: the worker exited; a task in flight keeps no result (lost)
                 selector.unregister(worker.results)
                 del running[worker.results]
                 _close(worker)
                 _reap(worker.pid)
-                if worker.task >= 0:
-                    lost.append(worker.task)
                 if pending:  # a replacement, which gets a task at once
                     _assign(_start(task, running, selector), pending)
     finally:
@@ -95,7 +89,7 @@ def run_forked(
             except OSError:
                 pass
         selector.close()
-    return results, sorted(lost)
+    return results
 
 
 def _start(

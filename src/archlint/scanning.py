@@ -253,8 +253,7 @@ def _forked(
     def scan_one_chunk(index: int) -> bytes:
         return scan_chunk_packed(root, chunks[index], store)
 
-    # a task without a result is lost, whatever the reason: its files are never dropped
-    results, _ = run_forked(scan_one_chunk, len(chunks), workers)
+    results = run_forked(scan_one_chunk, len(chunks), workers)  # None: the worker died
     alone = [[path] for index, data in enumerate(results) if data is None for path in chunks[index]]
 
     def scan_alone(index: int) -> bytes:
@@ -262,7 +261,7 @@ def _forked(
 
     crashed: set[str] = set()
     if alone:
-        again, _ = run_forked(scan_alone, len(alone), workers)
+        again = run_forked(scan_alone, len(alone), workers)
         results += again
         crashed.update(alone[index][0] for index, data in enumerate(again) if data is None)
     for data in results:

@@ -32,6 +32,11 @@ def _deadline() -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def _lost(results: list[bytes | None]) -> list[int]:
+    """The tasks without a result: their worker died."""
+    return [index for index, result in enumerate(results) if result is None]
+
+
 def _children() -> set[int]:
     """Process ids of this process's live (not reaped) children, from /proc."""
     found = set()
@@ -50,7 +55,8 @@ def _children() -> set[int]:
 @pytest.mark.parametrize("workers", [1, 2, 5])
 def test_every_task_gives_its_own_result(workers: int) -> None:
     before = _children() if sys.platform == "linux" else set()
-    results, lost = run_forked(lambda index: b"x" * index * 1000, 40, workers)
+    results = run_forked(lambda index: b"x" * index * 1000, 40, workers)
+    lost = _lost(results)
     assert results == [b"x" * index * 1000 for index in range(40)]
     assert lost == []
     if sys.platform == "linux":
@@ -59,13 +65,14 @@ def test_every_task_gives_its_own_result(workers: int) -> None:
 
 def test_large_results_arrive_whole() -> None:
     big = os.urandom(5_000_000)  # larger than any pipe buffer: written while the parent reads
-    results, lost = run_forked(lambda index: big[index:], 3, 2)
+    results = run_forked(lambda index: big[index:], 3, 2)
+    lost = _lost(results)
     assert results == [big, big[1:], big[2:]]
     assert lost == []
 
 
 def test_no_tasks() -> None:
-    assert run_forked(lambda index: b"", 0, 4) == ([], [])
+    assert run_forked(lambda index: b"", 0, 4) == []
 
 
 @pytest.mark.parametrize("workers", [1, 3])
@@ -75,13 +82,15 @@ def test_a_dying_worker_loses_only_its_task(workers: int) -> None:
             os.kill(os.getpid(), signal.SIGKILL)  # as a segfault in native code would
         return str(index).encode()
 
-    results, lost = run_forked(task, 12, workers)
+    results = run_forked(task, 12, workers)
+    lost = _lost(results)
     assert lost == [3, 7]
     assert results == [None if i in (3, 7) else str(i).encode() for i in range(12)]
 
 
 def test_a_worker_dying_on_every_task_ends() -> None:
-    results, lost = run_forked(lambda index: os._exit(3), 6, 2)
+    results = run_forked(lambda index: os._exit(3), 6, 2)
+    lost = _lost(results)
     assert results == [None] * 6
     assert lost == list(range(6))
 
@@ -115,7 +124,8 @@ def test_a_worker_gone_before_its_next_task_loses_that_task(
         return real_write(fd, data)
 
     monkeypatch.setattr(os, "write", write)
-    results, lost = run_forked(lambda index: str(index).encode(), 8, 2)
+    results = run_forked(lambda index: str(index).encode(), 8, 2)
+    lost = _lost(results)
     assert len(lost) == 1
     assert results == [None if i in lost else str(i).encode() for i in range(8)]
 
@@ -143,7 +153,8 @@ def test_a_replacement_worker_survives_a_closed_task_pipe_of_another(
         return str(index).encode()
 
     monkeypatch.setattr(os, "write", write)
-    results, lost = run_forked(task, 6, 2)
+    results = run_forked(task, 6, 2)
+    lost = _lost(results)
     assert lost == [1, 2]
     assert results == [None if i in (1, 2) else str(i).encode() for i in range(6)]
 
@@ -153,7 +164,8 @@ def test_an_ignored_sigchld_does_not_lose_the_results() -> None:
     then fails with ChildProcessError, which must not end the run."""
     previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     try:
-        results, lost = run_forked(lambda index: bytes([index]), 10, 2)
+        results = run_forked(lambda index: bytes([index]), 10, 2)
+        lost = _lost(results)
     finally:
         signal.signal(signal.SIGCHLD, previous)
     assert results == [bytes([index]) for index in range(10)]
