@@ -1,5 +1,5 @@
 """``python -m archlint``."""
 
-from archlint.cli import run
+from archlint.entry import run
 
 run()

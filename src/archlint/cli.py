@@ -1,13 +1,9 @@
-"""The command line: a thin shell over archlint.api. The one place that decides exit codes.
-
-0: every contract kept and every file read; 1: violations or unreadable files;
-2: configuration, usage or internal error.
-"""
+"""The command line (click): every command and option. A thin layer over archlint.api; how a
+command ends (exit codes, errors on one line) is archlint.shell's, which also runs a plain
+``archlint check`` without click (archlint.entry)."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,10 +11,9 @@ from typing import Any, NoReturn
 
 import click
 
-from archlint import __version__
-from archlint.model import ArchlintError, Report
-
-EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+from archlint import __version__, shell
+from archlint.model import ArchlintError
+from archlint.shell import finish, run_work, warn
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,66 +23,8 @@ def main() -> None:
 
 
 def run() -> NoReturn:
-    """The ``archlint`` program (console script and ``python -m archlint``): ``main``, then an
-    exit that skips the interpreter's teardown. Freeing every object of a large analysis one
-    by one took tens of milliseconds after the report was out; everything archlint writes is
-    complete (written atomically) before this point, and the pool of workers is shut down."""
-    try:
-        main()
-        code: object = 0
-    except SystemExit as exc:
-        code = exc.code
-    if code is None:
-        code = 0
-    elif not isinstance(code, int):
-        print(code, file=sys.stderr)
-        code = 1
-    if sys.gettrace() is not None or sys.getprofile() is not None:
-        sys.exit(code)  # a coverage tool or profiler writes its data at the normal exit
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`)
-            stream.flush()
-    os._exit(code)
-
-
-def _fail(exc: BaseException, debug: bool, prefix: str) -> NoReturn:
-    if debug:
-        import traceback
-
-        traceback.print_exc()
-    if isinstance(exc, ArchlintError):
-        if exc.path and prefix:
-            from archlint.render.location import join
-
-            exc.path = join(prefix, exc.path)
-        click.echo(f"archlint: error: {exc}", err=True)
-    else:
-        hint = "" if debug else "; rerun with --debug for the traceback"
-        click.echo(f"archlint: internal error: {type(exc).__name__}: {exc}{hint}", err=True)
-    sys.exit(EXIT_ERROR)
-
-
-def _prefix(path: str) -> str:
-    """Where the project root of ``path`` is, seen from the current directory (posix)."""
-    from archlint.project import find_root
-
-    try:
-        return _relative(find_root(Path(path)))
-    except ArchlintError:
-        return ""
-
-
-def _relative(root: Path) -> str:
-    rel = os.path.relpath(root, Path.cwd())
-    return "" if rel == "." else Path(rel).as_posix()
-
-
-def _run(debug: bool, path: str, work: Callable[[], int]) -> NoReturn:
-    try:
-        code = work()
-    except Exception as exc:  # the shell's last line of defence: one line, exit 2
-        _fail(exc, debug, _prefix(path))
-    sys.exit(code)
+    """``main``, then the shell's hard exit (see ``shell.finish``)."""
+    finish(main)
 
 
 def _cache_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -99,10 +36,6 @@ def _cache_options(command: Callable[..., None]) -> Callable[..., None]:
         help="Directory of the scan cache (default: .archlint_cache in the project root).",
     )
     return no_cache(cache_dir(command))
-
-
-def _warn(message: str) -> None:
-    click.echo(f"archlint: warning: {message}", err=True)
 
 
 @main.command()
@@ -131,36 +64,7 @@ def check(
     cache_dir: str | None,
 ) -> None:
     """Check the architecture contracts of the project at PATH."""
-
-    def work() -> int:
-        from archlint.api import check as run_check
-        from archlint.render.location import relocate
-
-        log = (lambda message: click.echo(f"archlint: {message}", err=True)) if verbose else None
-        report = run_check(path, log=log, cache=not no_cache, cache_dir=cache_dir, warn=_warn)
-        report = relocate(report, _relative(Path(report.root)))
-        # click strips ANSI codes from output that is not a terminal unless told otherwise
-        click.echo(_render(report, fmt, color), nl=False, color=color)
-        if exit_zero:
-            return EXIT_OK
-        return EXIT_OK if report.ok else EXIT_VIOLATIONS
-
-    _run(debug, path, work)
-
-
-def _render(report: Report, fmt: str, color: bool | None) -> str:
-    if fmt == "json":
-        from archlint.render.json_report import render as render_json
-
-        return render_json(report)
-    if fmt == "concise":
-        from archlint.render.concise import render as render_concise
-
-        return render_concise(report)
-    from archlint.render.text import render as render_text
-
-    use_color = sys.stdout.isatty() and "NO_COLOR" not in os.environ if color is None else color
-    return render_text(report, color=use_color)
+    shell.check(path, fmt, exit_zero, verbose, debug, color, no_cache, cache_dir)
 
 
 @main.command()
@@ -175,11 +79,11 @@ def graph(path: str, fmt: str, debug: bool, no_cache: bool, cache_dir: str | Non
         from archlint.api import analyse
         from archlint.render.json_report import render_graph
 
-        analysis = analyse(path, cache=not no_cache, cache_dir=cache_dir, warn=_warn)
+        analysis = analyse(path, cache=not no_cache, cache_dir=cache_dir, warn=warn)
         click.echo(render_graph(analysis.graph), nl=False)
-        return EXIT_OK
+        return shell.EXIT_OK
 
-    _run(debug, path, work)
+    run_work(debug, path, work)
 
 
 @main.command()
@@ -202,11 +106,11 @@ def components(path: str, fmt: str, debug: bool, no_cache: bool, cache_dir: str 
         from archlint.api import components as component_map
         from archlint.render.component_map import render_json, render_text
 
-        found = component_map(path, cache=not no_cache, cache_dir=cache_dir, warn=_warn)
+        found = component_map(path, cache=not no_cache, cache_dir=cache_dir, warn=warn)
         click.echo(render_json(found) if fmt == "json" else render_text(found), nl=False)
-        return EXIT_OK
+        return shell.EXIT_OK
 
-    _run(debug, path, work)
+    run_work(debug, path, work)
 
 
 def _component_owners(analysis: Any) -> dict[str, str]:
@@ -298,7 +202,7 @@ def metrics(
         from archlint.metrics import measure
         from archlint.render import metrics as render
 
-        analysis = analyse(path, cache=not no_cache, cache_dir=cache_dir, warn=_warn)
+        analysis = analyse(path, cache=not no_cache, cache_dir=cache_dir, warn=warn)
         owners = _component_owners(analysis) if level == "component" else None
         layers = next(
             (c.layers for c in analysis.config.contracts if isinstance(c, LayersContract)), ()
@@ -317,9 +221,9 @@ def metrics(
             click.echo(f"archlint: wrote the A/I scatter and the matrix to {plot}", err=True)
         renderer = {"table": render.render_table, "json": render.render_json}
         click.echo(renderer.get(fmt, render.render_csv)(result), nl=False)
-        return EXIT_OK
+        return shell.EXIT_OK
 
-    _run(debug, path, work)
+    run_work(debug, path, work)
 
 
 @main.command(name="rules")
@@ -346,9 +250,9 @@ def rule(code: str) -> None:
         hint = difflib.get_close_matches(code, list(BY_CODE), n=1)
         suggestion = f"; did you mean {hint[0]}?" if hint else "; `archlint rules` lists them"
         click.echo(f"archlint: error: unknown rule code '{code}'{suggestion}", err=True)
-        sys.exit(EXIT_ERROR)
+        sys.exit(shell.EXIT_ERROR)
     spec = find_spec(code)
     if spec is None:
         click.echo(f"archlint: error: the spec of {code} is not installed", err=True)
-        sys.exit(EXIT_ERROR)
+        sys.exit(shell.EXIT_ERROR)
     click.echo(spec.read_text(encoding="utf-8"), nl=False)

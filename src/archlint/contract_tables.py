@@ -7,7 +7,6 @@ Works on values ``tomllib`` already parsed (config.py reads the file); every pro
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -90,7 +89,12 @@ def list_problem(value: object, item_type: type) -> tuple[str, int | None] | Non
 def suggest(word: str, options: Sequence[str], what: str = "") -> str:
     """``; did you mean 'x'?`` for a near miss, else the list of what is allowed (if ``what``)."""
     kebab = word.replace("_", "-")
-    close = [kebab] if kebab in options else difflib.get_close_matches(word, options, n=1)
+    if kebab in options:
+        close = [kebab]
+    else:
+        import difflib  # only for a mistake: start-up time
+
+        close = difflib.get_close_matches(word, options, n=1)
     if close:
         return f"; did you mean '{close[0]}'?"
     return f"; {what}: {', '.join(options)}" if what else ""

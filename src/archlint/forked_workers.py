@@ -19,7 +19,6 @@ import selectors
 import signal
 import struct
 import sys
-import traceback
 from collections.abc import Callable
 from typing import NoReturn
 
@@ -210,6 +209,8 @@ def _serve(
             try:
                 status, payload = 0, task(_TASK.unpack(data)[0])
             except Exception:
+                import traceback  # only for a bug: start-up time
+
                 status, payload = 1, traceback.format_exc().encode("utf-8", "replace")
             _write_all(results, _RESULT.pack(status, len(payload)) + payload)
     except BaseException:  # Ctrl-C, a closed pipe: the parent decides what it means

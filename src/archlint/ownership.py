@@ -7,7 +7,6 @@ naming the line in pyproject.toml.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -106,6 +105,8 @@ def _expand_one(
 ) -> list[str]:
     found = expand(name, modules)
     if not found:
+        import difflib  # only for a mistake: start-up time
+
         close = difflib.get_close_matches(name, list(modules), n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         message = f"`{key}` entry '{name}' of component '{component.name}' matches no module{hint}"

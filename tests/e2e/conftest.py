@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from archlint import shell
 from archlint.cli import main
+from archlint.entry import plain_check
 
 
 @dataclass
@@ -29,7 +31,23 @@ def write_project(root: Path, files: dict[str, str]) -> Path:
 
 
 def run_cli(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch) -> Result:
+    """Run ``archlint ARGS`` as the program does: a plain check without click (the launcher's
+    fast path, archlint.entry), anything else through click."""
     monkeypatch.chdir(cwd)
+    options = plain_check(args)
+    if options is None:
+        return run_click(args)
+    with CliRunner().isolation() as (out, err, _):
+        try:
+            shell.check(*options)
+        except SystemExit as exc:
+            code = exc.code
+    assert isinstance(code, int)
+    return Result(code, out.getvalue().decode(), err.getvalue().decode())
+
+
+def run_click(args: list[str]) -> Result:
+    """Run ``archlint ARGS`` through click (in the current directory)."""
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     return Result(result.exit_code, result.stdout, result.stderr)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -177,7 +178,12 @@ def test_usage_error_exits_2(run: Run) -> None:
 
 
 @pytest.mark.parametrize(
-    "entry", [["-m", "archlint"], ["-c", "from archlint.cli import main; main()"]]
+    "entry",
+    [
+        ["-m", "archlint"],
+        ["-c", "from archlint.cli import main; main()"],
+        ["-c", "from archlint.entry import run; run()"],
+    ],
 )
 def test_python_m_archlint(entry: list[str], project: Project) -> None:
     root = project(SMALL)
@@ -272,3 +278,66 @@ def test_the_hard_exit_leaves_coverage_and_profilers_their_normal_exit(traced: b
     assert done.returncode == 0
     assert done.stdout.startswith("archlint, version")
     assert ("atexit ran" in done.stdout) is traced
+
+
+def _imports_of(root: Path, *args: str) -> tuple[int, list[str]]:
+    """The exit code and the modules of a real ``archlint ARGS`` process (``-X importtime``)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "archlint", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
+    return done.returncode, [line.rpartition("|")[2].strip() for line in lines]
+
+
+def test_a_plain_check_runs_without_click(project: Project) -> None:
+    root = project(SMALL)
+    for args in (["check"], ["check", ".", "--no-cache", "--format", "concise", "-v"]):
+        code, modules = _imports_of(root, *args)
+        assert code == 1
+        assert "archlint.shell" in modules
+        assert not [name for name in modules if name.split(".")[0] == "click"], args
+    for args in (["check", "--help"], ["check", "--format", "yaml"], ["rules"]):
+        code, modules = _imports_of(root, *args)
+        assert "click" in modules, args
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check"],
+        ["check", "--no-cache", "--format", "concise"],
+        ["check", "--format=json", "--exit-zero", "src"],
+        ["check", "--no-color", "-v", "--cache-dir", "elsewhere"],
+        ["check", "src/app/a.py", "--debug"],
+    ],
+)
+def test_the_fast_path_and_click_print_the_same(
+    args: list[str], project: Project, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archlint.entry import plain_check
+    from tests.e2e.conftest import run_click
+
+    root = project(SMALL)
+    fast = run(*args, cwd=root)
+    assert plain_check(args) is not None  # run() took the fast path, as the program does
+    shutil.rmtree(root / ".archlint_cache", ignore_errors=True)
+    shutil.rmtree(root / "elsewhere", ignore_errors=True)
+    assert run_click(args) == fast
+    assert fast.out
+
+
+def test_the_fast_path_reports_configuration_errors_like_click(project: Project, run: Run) -> None:
+    from tests.e2e.conftest import run_click
+
+    root = project({**SMALL, "pyproject.toml": "[tool.archlint]\nroot-packagez = []\n"})
+    fast = run("check", cwd=root)
+    assert fast.code == 2
+    assert fast.err == (
+        "archlint: error: pyproject.toml:2: unknown key 'root-packagez' in [tool.archlint]; "
+        "did you mean 'root-packages'?\n"
+    )
+    assert run_click(["check"]) == fast

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
@@ -96,5 +95,7 @@ class RuleContext(NamedTuple):
 
 
 def _suggest(name: str, candidates: list[str]) -> str:
+    import difflib  # only for a mistake: start-up time
+
     hint = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
     return f"; did you mean '{hint[0]}'?" if hint else ""

@@ -8,8 +8,6 @@ Each importer is reported once per confined module, at its first import of it.
 
 from __future__ import annotations
 
-import difflib
-
 from archlint.contracts import ExternalContract
 from archlint.distributions import normalise
 from archlint.model import Import, Violation, make_violation
@@ -62,6 +60,8 @@ def _check_known(contract: ExternalContract, ctx: RuleContext, name: str) -> Non
     if any(top in ctx.import_names(dependency) for dependency in ctx.dependencies):
         return
     imported = sorted({imp.imported for imp in ctx.external_imports})
+    import difflib  # only for a mistake: start-up time
+
     close = difflib.get_close_matches(name, imported, n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     message = (

@@ -1,0 +1,157 @@
+"""The imperative shell without click: running a command to its exit code, writing to the
+terminal, and ``check`` itself. Both ways into archlint use it: the click CLI (archlint.cli)
+and the launcher's fast path for a plain ``archlint check`` (archlint.entry), so the two print
+byte for byte the same.
+
+Exit codes: 0 every contract kept and every file read; 1 violations or unreadable files;
+2 configuration, usage or internal error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TextIO
+
+from archlint.model import ArchlintError
+
+if TYPE_CHECKING:
+    from archlint.model import Report
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+
+_ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")  # what click.echo strips (click.utils)
+
+
+def finish(command: Callable[[], object]) -> NoReturn:
+    """Run ``command``, then exit with its code, skipping the interpreter's teardown: freeing
+    every object of a large analysis one by one took tens of milliseconds after the report was
+    out. Everything archlint writes is complete (written atomically) before this point, and
+    worker processes have ended."""
+    try:
+        command()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        sys.exit(code)  # a coverage tool or profiler writes its data at the normal exit
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`)
+            stream.flush()
+    os._exit(code)
+
+
+def echo(message: str, err: bool = False, nl: bool = True, color: bool | None = None) -> None:
+    """Write ``message`` like ``click.echo``: ANSI codes are stripped unless ``color`` is true
+    or (``color`` None) the stream is a terminal; a stream whose encoding cannot spell the
+    text gets UTF-8 bytes."""
+    stream: TextIO | None = sys.stderr if err else sys.stdout
+    if stream is None:  # no standard stream (pythonw)
+        return
+    text = message + "\n" if nl else message
+    if "\033" in text and not (stream.isatty() if color is None else color):
+        text = _ANSI.sub("", text)
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        stream.flush()
+        stream.buffer.write(text.encode("utf-8", "replace"))
+    stream.flush()
+
+
+def warn(message: str) -> None:
+    echo(f"archlint: warning: {message}", err=True)
+
+
+def fail(exc: BaseException, debug: bool, prefix: str) -> NoReturn:
+    """Report ``exc`` on one line (with ``debug``: its traceback first) and exit 2."""
+    if debug:
+        import traceback
+
+        traceback.print_exc()
+    if isinstance(exc, ArchlintError):
+        if exc.path and prefix:
+            from archlint.render.location import join
+
+            exc.path = join(prefix, exc.path)
+        echo(f"archlint: error: {exc}", err=True)
+    else:
+        hint = "" if debug else "; rerun with --debug for the traceback"
+        echo(f"archlint: internal error: {type(exc).__name__}: {exc}{hint}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def run_work(debug: bool, path: str, work: Callable[[], int]) -> NoReturn:
+    """Exit with ``work()``'s code; any exception is one line and exit 2 (``fail``)."""
+    try:
+        code = work()
+    except Exception as exc:  # the shell's last line of defence: one line, exit 2
+        fail(exc, debug, _prefix(path))
+    sys.exit(code)
+
+
+def relative(root: Path) -> str:
+    """Where ``root`` is, seen from the current directory (posix; "" for the directory)."""
+    rel = os.path.relpath(root, Path.cwd())
+    return "" if rel == "." else Path(rel).as_posix()
+
+
+def _prefix(path: str) -> str:
+    """Where the project root of ``path`` is, seen from the current directory (posix)."""
+    from archlint.project import find_root
+
+    try:
+        return relative(find_root(Path(path)))
+    except ArchlintError:
+        return ""
+
+
+def check(
+    path: str,
+    fmt: str,
+    exit_zero: bool,
+    verbose: bool,
+    debug: bool,
+    color: bool | None,
+    no_cache: bool,
+    cache_dir: str | None,
+) -> NoReturn:
+    """``archlint check``, its options already parsed and valid."""
+
+    def work() -> int:
+        from archlint.api import check as run_check
+        from archlint.render.location import relocate
+
+        log = (lambda message: echo(f"archlint: {message}", err=True)) if verbose else None
+        report = run_check(path, log=log, cache=not no_cache, cache_dir=cache_dir, warn=warn)
+        report = relocate(report, relative(Path(report.root)))
+        echo(_render(report, fmt, color), nl=False, color=color)
+        if exit_zero:
+            return EXIT_OK
+        return EXIT_OK if report.ok else EXIT_VIOLATIONS
+
+    run_work(debug, path, work)
+
+
+def _render(report: Report, fmt: str, color: bool | None) -> str:
+    if fmt == "json":
+        from archlint.render.json_report import render as render_json
+
+        return render_json(report)
+    if fmt == "concise":
+        from archlint.render.concise import render as render_concise
+
+        return render_concise(report)
+    from archlint.render.text import render as render_text
+
+    use_color = sys.stdout.isatty() and "NO_COLOR" not in os.environ if color is None else color
+    return render_text(report, color=use_color)
