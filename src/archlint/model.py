@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from enum import Enum
+from operator import itemgetter
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -134,6 +135,9 @@ class Diagnostic(NamedTuple):
     severity: Severity = Severity.ERROR
 
 
+_IMPORTED = itemgetter(1)  # ``Import.imported``, for ``map``
+
+
 class Violation:
     """A broken rule. ``chain`` is the import path that causes it (one link for a direct import).
 
@@ -175,9 +179,16 @@ class Violation:
         column: int = 0,
         fingerprint: str = "",
     ) -> None:
-        values = (code, message, importer, imported, chain, path, line, column, fingerprint)
-        for name, value in zip(self.__slots__, values, strict=True):
-            object.__setattr__(self, name, value)
+        init = object.__setattr__  # field by field, unrolled: thousands are built per run
+        init(self, "code", code)
+        init(self, "message", message)
+        init(self, "importer", importer)
+        init(self, "imported", imported)
+        init(self, "chain", chain)
+        init(self, "path", path)
+        init(self, "line", line)
+        init(self, "column", column)
+        init(self, "fingerprint", fingerprint)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"cannot assign to field '{name}': a Violation is immutable")
@@ -232,7 +243,7 @@ class Violation:
             self.code,
             self.importer,
             self.imported,
-            tuple(link.imported for link in self.chain),
+            tuple(map(_IMPORTED, self.chain)),
         )
 
 
@@ -250,21 +261,17 @@ def make_violation(
     The fingerprint hashes the code, the contract name and the modules of the chain (never line
     numbers), so that it survives unrelated edits: baselines will rely on it.
     """
-    first = chain[0] if chain else None
-    importer = importer or (first.importer if first else "")
-    imported = imported or (chain[-1].imported if chain else "")
-    modules = [importer, *(link.imported for link in chain)] if chain else [importer, imported]
-    digest = hashlib.sha256("\x1f".join([code, contract, *modules]).encode()).hexdigest()[:16]
+    if not chain:
+        modules = "\x1f".join([code, contract, importer, imported])
+        digest = hashlib.sha256(modules.encode()).hexdigest()[:16]
+        return Violation(code, message, importer, imported, chain, "", 0, 0, digest)
+    first = chain[0]
+    importer = importer or first.importer
+    imported = imported or chain[-1].imported
+    modules = "\x1f".join([code, contract, importer, *map(_IMPORTED, chain)])
+    digest = hashlib.sha256(modules.encode()).hexdigest()[:16]
     return Violation(
-        code=code,
-        message=message,
-        importer=importer,
-        imported=imported,
-        chain=chain,
-        path=first.path if first else "",
-        line=first.line if first else 0,
-        column=first.column if first else 0,
-        fingerprint=digest,
+        code, message, importer, imported, chain, first.path, first.line, first.column, digest
     )
 
 

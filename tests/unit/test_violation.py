@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from archlint.model import Import, ImportKind, Violation
+from archlint.model import Import, ImportKind, Violation, make_violation
 
 LINK = Import("a", "b", "a.py", 3, 1, ImportKind.TOP_LEVEL)
 VIOLATION = Violation("ARC101", "a imports b", "a", "b", (LINK,), "a.py", 3, 1, "0123abcd")
@@ -46,3 +46,16 @@ def test_pickle_copy_repr_and_match() -> None:
             assert (code, importer) == ("ARC101", "a")
         case _:
             pytest.fail("no match")
+
+
+def test_fingerprints_stay_what_they_were() -> None:
+    """Baselines will match violations by fingerprint: the hash of the code, the contract and
+    the chain's modules must not change with how make_violation is written (values pinned)."""
+    chain = (LINK, Import("b", "c", "b.py", 5, 2, ImportKind.TOP_LEVEL))
+    found = make_violation("ARC101", "m", "layers", chain)
+    assert (found.fingerprint, found.importer, found.imported) == ("476c6bd4c0416cc6", "a", "c")
+    assert (found.path, found.line, found.column) == ("a.py", 3, 1)
+    alone = make_violation("ARC103", "m", "layers", (), importer="x", imported="y")
+    assert (alone.fingerprint, alone.path, alone.line) == ("d414eb1702b2a2f0", "", 0)
+    named = make_violation("ARC101", "m", "layers", chain, importer="z", imported="w")
+    assert (named.importer, named.imported, named.fingerprint) == ("z", "w", "fc8d1d52ae246bf9")

@@ -19,7 +19,7 @@ Line = tuple[Piece, ...]
 def render(report: Report, color: bool = False, width: int = 100) -> str:
     lines = list(_lines(report))
     if not color:
-        return "".join("".join(text for text, _ in line) + "\n" for line in lines)
+        return "\n".join(["".join([piece[0] for piece in line]) for line in lines]) + "\n"
     from rich.console import Console  # deferred: plain output does not need rich (~20 ms)
     from rich.text import Text
 

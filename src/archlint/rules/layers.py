@@ -50,7 +50,9 @@ def _illegal_chains(
     """For each pair (lower, higher) whose imports are illegal: the shortest chains from a
     module of ``lower`` to one of ``higher`` through modules in no layer, one per source and
     end (``ImportGraph.chains_between`` for every pair, computed in one pass per lower unit:
-    each module's imports are read once, and each higher unit's reverse search runs once)."""
+    each module's imports are read once, and each higher unit's reverse search runs once).
+    The way on from a module in no layer towards a higher unit does not depend on where the
+    chain started: it is followed, and its links looked up, once per (module, unit)."""
     layered = set().union(*members.values())
     unit_of: dict[str, list[Unit]] = {}
     for unit in units:
@@ -62,6 +64,7 @@ def _illegal_chains(
     for higher in targets:
         for module in hops[higher]:
             reaches.setdefault(module, []).append(higher)
+    onward: dict[tuple[str, Unit], tuple[str, int, Chain]] = {}  # (end, length, links)
     found: dict[tuple[Unit, Unit], list[Chain]] = {}
     for lower in units:
         highers = [higher for higher in units if _code(lower, higher) is not None]
@@ -71,26 +74,46 @@ def _illegal_chains(
             continue
         wanted = set(highers)
         for source in sorted(members[lower]):
-            best: dict[Unit, dict[str, list[str]]] = {}
+            # per higher unit, per end: (length, the first module after source, the rest)
+            best: dict[Unit, dict[str, tuple[int, str, Chain]]] = {}
             for succ in graph.imported_by(source):
+                ways: list[tuple[Unit, str, int, Chain]]
                 if succ in layered:  # a direct import: a chain ends at the first layered module
-                    paths = [(h, [source, succ]) for h in unit_of[succ] if h in wanted]
+                    ways = [(h, succ, 2, ()) for h in unit_of[succ] if h in wanted]
                 elif succ in reaches:
-                    paths = []
+                    ways = []
                     for higher in reaches[succ]:  # in the order of ``units``
                         if higher in wanted:
-                            path = graph.path_through(source, succ, members[higher], hops[higher])
-                            assert path is not None
-                            paths.append((higher, path))
+                            key = (succ, higher)
+                            way = onward.get(key)
+                            if way is None:
+                                way = onward[key] = _onward(
+                                    graph, succ, members[higher], hops[higher]
+                                )
+                            ways.append((higher, *way))
                 else:
                     continue
-                for higher, path in paths:
+                for higher, end, length, rest in ways:
                     ends = best.setdefault(higher, {})
-                    if path[-1] not in ends or len(path) < len(ends[path[-1]]):
-                        ends[path[-1]] = path
+                    if end not in ends or length < ends[end][0]:
+                        ends[end] = (length, succ, rest)
             for higher, ends in best.items():
-                found[(lower, higher)].extend(graph.chain_of(ends[end]) for end in sorted(ends))
+                chains = found[(lower, higher)]
+                for end in sorted(ends):
+                    _, succ, rest = ends[end]
+                    chains.append((graph.link(source, succ), *rest))
     return found
+
+
+def _onward(
+    graph: ImportGraph, module: str, targets: set[str], next_hop: dict[str, str]
+) -> tuple[str, int, Chain]:
+    """From ``module`` (in no layer) along ``next_hop`` to the first of ``targets``: where it
+    ends, how many modules a chain that imports ``module`` has, and its links after that."""
+    path = [module]
+    while path[-1] not in targets:
+        path.append(next_hop[path[-1]])
+    return path[-1], len(path) + 1, graph.chain_of(path)
 
 
 def _code(lower: Unit, higher: Unit) -> str | None:
