@@ -10,6 +10,7 @@ Exit codes: 0 every contract kept and every file read; 1 violations or unreadabl
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import re
 import sys
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from archlint.model import ArchlintError
+from archlint.model import COLLECT_RARELY, ArchlintError
 
 if TYPE_CHECKING:
     from archlint.model import Report
@@ -31,7 +32,10 @@ def finish(command: Callable[[], object]) -> NoReturn:
     """Run ``command``, then exit with its code, skipping the interpreter's teardown: freeing
     every object of a large analysis one by one took tens of milliseconds after the report was
     out. Everything archlint writes is complete (written atomically) before this point, and
-    worker processes have ended."""
+    worker processes have ended. The collector runs rarely in the whole program, not only
+    during the analysis (``model.COLLECT_RARELY``): the modules imported on the way and the
+    report being rendered are no garbage either."""
+    gc.set_threshold(*COLLECT_RARELY)
     try:
         command()
         code: object = 0

@@ -341,3 +341,18 @@ def test_the_fast_path_reports_configuration_errors_like_click(project: Project,
         "did you mean 'root-packages'?\n"
     )
     assert run_click(["check"]) == fast
+
+
+def test_the_api_leaves_the_collector_as_it_found_it(project: Project) -> None:
+    import gc
+
+    import archlint
+
+    root = project(SMALL)
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    try:
+        archlint.check(root)
+        assert gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*before)
