@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from archlint.cache import ScanCache, open_cache
 from archlint.model import COLLECT_RARELY, EMPTY, ArchlintError, Diagnostic, Import, NameUse, Report
-from archlint.project import Layout, discover, find_root
+from archlint.project import Layout, discover, find_root, shadowed_modules
 
 if TYPE_CHECKING:
     from archlint.component_map import ComponentMap
@@ -116,6 +116,7 @@ def _analyse(
     scans, diagnostics = scan_files(root, layout.files, scan_cache, log, warn)
     graph, resolution = resolve(layout, scans)
     diagnostics.extend(resolution)
+    diagnostics.extend(shadowed_modules(layout))
     contracts = config.contracts if contract_facts else ()
     # the modules these facts need are imported only when a contract asks (start-up time)
     externals: tuple[Import, ...] = ()

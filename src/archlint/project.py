@@ -9,11 +9,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from archlint.model import ArchlintError
+from archlint.model import ArchlintError, Diagnostic, Severity
 
 if TYPE_CHECKING:
     from archlint.contracts import Config
 
+SHADOWED_MODULE = "ARC005"
 _ARCHLINT_HEADER = re.compile(rb"^[ \t]*\[\[?[ \t]*tool\.archlint\b", re.MULTILINE)
 DEFAULT_EXCLUDES = frozenset(
     {
@@ -98,6 +99,9 @@ class Layout(NamedTuple):
     directories: tuple[str, ...] = ()
     probes: tuple[Probe, ...] = ()
     absent: tuple[str, ...] = ()
+    # ``a.py`` beside a package ``a/__init__.py``: Python imports the package, never the
+    # file, so it is left out of ``files`` (path of the file, module, path of the package)
+    shadowed: tuple[tuple[str, str, str], ...] = ()
 
 
 def find_root(start: Path) -> Path:
@@ -229,6 +233,7 @@ def discover(root: Path, config: Config) -> Layout:
         written.append(str(source_roots[0]))
 
     candidates: dict[str, Path] = {}
+    shadowed: list[tuple[str, str, str]] = []
     probes = _Reads(probes=True, all_names=bool(config.exclude))  # to find the root packages
     for source_root, shown in zip(source_roots, written, strict=True):
         try:
@@ -243,7 +248,12 @@ def discover(root: Path, config: Config) -> Layout:
                 if _has_python(Path(entry.path), root, excluder, probes):
                     candidates.setdefault(entry.name, Path(entry.path))
             elif entry.name.endswith(".py") and entry.name[:-3].isidentifier() and entry.is_file():
-                candidates.setdefault(entry.name[:-3], Path(entry.path))
+                name = entry.name[:-3]
+                package = candidates.get(name)
+                if package is not None and (package / "__init__.py").is_file():
+                    init = (package / "__init__.py").relative_to(root).as_posix()
+                    shadowed.append((rel, name, init))
+                candidates.setdefault(name, Path(entry.path))
 
     if config.root_packages is not None:
         for name in config.root_packages:
@@ -300,14 +310,37 @@ def discover(root: Path, config: Config) -> Layout:
             config.line_of("source-roots") or None,
         )
     files.sort(key=lambda f: (f.module, not f.is_package, f.path))  # a/__init__.py before a.py
+    unique: list[SourceFile] = []
+    for source in files:
+        if unique and unique[-1].module == source.module:  # a.py after a/__init__.py
+            shadowed.append((source.path, source.module, unique[-1].path))
+            continue
+        unique.append(source)
     return Layout(
-        tuple(files),
+        tuple(unique),
         tuple(sorted(set(namespaces))),
         tuple(chosen),
         tuple(sorted(set(walked.directories))),
         tuple(sorted(set(probes.probes))),
         tuple(sorted(set(walked.absent + probes.absent))),
+        tuple(sorted(shadowed)),
     )
+
+
+def shadowed_modules(layout: Layout) -> list[Diagnostic]:
+    """ARC005 for each module file that a package of the same name shadows."""
+    return [
+        Diagnostic(
+            path,
+            1,
+            1,
+            SHADOWED_MODULE,
+            f"'{module}' is the package {package}: Python never imports this file; "
+            "archlint skips it (delete it, or rename it if it is still used)",
+            Severity.WARNING,
+        )
+        for path, module, package in layout.shadowed
+    ]
 
 
 def _rel(path: Path, root: Path) -> str:

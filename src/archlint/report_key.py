@@ -43,6 +43,7 @@ def inputs_of(root: Path, config: Config, layout: Layout) -> Inputs:
     parts.append(layout.root_packages)
     parts.append(layout.namespaces)
     parts.append([(f.module, f.path, f.is_package) for f in layout.files])
+    parts.append(layout.shadowed)  # their warnings are in the report
     quick = "dependencies" not in types
     if not quick:
         from archlint.member_projects import member_projects

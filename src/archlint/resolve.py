@@ -62,9 +62,7 @@ def resolve(layout: Layout, scans: Mapping[str, FileScan]) -> tuple[ImportGraph,
                 diagnostics.append(_diagnostic(source, raw, *problem))
             if imported is not None and imported != importer:
                 row.append(new(Import, (importer, imported, path, line, column, kind)))
-        if row:
-            if rows and rows[-1][0].importer == importer:  # a/__init__.py and a.py: one module
-                row += rows.pop()
+        if row:  # (one file per module: ``discover`` skips a.py beside a/__init__.py)
             row.sort()
             rows.append(row)
     graph = ImportGraph.from_rows([*modules.values(), *externals.values()], rows)

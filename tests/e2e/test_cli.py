@@ -164,7 +164,7 @@ def test_graph_json(project: Project, run: Run) -> None:
 def test_rules_and_rule(run: Run, tmp_path: Path) -> None:
     listing = run("rules").out.splitlines()
     assert [line.split()[0] for line in listing] == [rule.code for rule in RULES]
-    assert listing[4].startswith("ARC101  upward-layer-import")
+    assert listing[5].startswith("ARC101  upward-layer-import")
     spec = run("rule", "arc101")
     assert spec.code == 0 and spec.out.startswith("# ARC101 upward-layer-import\n")
     unknown = run("rule", "ARX101")

@@ -222,3 +222,39 @@ def test_root_discovery_ignores_a_comment_that_mentions_archlint(
     result = run("check", "-v", cwd=root / "sub")
     assert result.code == 0, result.err
     assert f"using configuration {root / 'pyproject.toml'}" in result.err
+
+
+def test_a_module_file_beside_its_package_is_skipped_with_a_warning(
+    project: Project, run: Run
+) -> None:
+    """Python imports the package ``a/__init__.py``, never ``a.py``: archlint analyses the
+    package alone (its imports, not the file's) and warns about the file, at the root too."""
+    root = project(
+        {
+            "pyproject.toml": (
+                '[tool.archlint]\nroot-packages = ["app", "lib"]\n\n'
+                '[[tool.archlint.forbidden]]\nname = "no io"\nsource = ["app.a", "lib"]\n'
+                'forbidden = ["json", "os"]\n'
+            ),
+            "src/app/__init__.py": "",
+            "src/app/a/__init__.py": "import json\n",
+            "src/app/a.py": "import os\n",
+            "src/lib/__init__.py": "",
+            "src/lib.py": "import os\n",
+        }
+    )
+    result = run("check", "--format", "concise", cwd=root)
+    message = "Python never imports this file; archlint skips it (delete it, or rename it if it is still used)"
+    assert result.out == (
+        f"src/app/a.py:1:1: warning: ARC005 'app.a' is the package src/app/a/__init__.py: {message}\n"
+        "src/app/a/__init__.py:1:1: ARC201 app.a imports forbidden module json [no io]\n"
+        f"src/lib.py:1:1: warning: ARC005 'lib' is the package src/lib/__init__.py: {message}\n"
+    )
+    assert result.code == 1
+    (root / "src/app/a.py").unlink()  # only that: the report cache must see it too
+    result = run("check", "--format", "concise", cwd=root)
+    assert result.out == (
+        "src/app/a/__init__.py:1:1: ARC201 app.a imports forbidden module json [no io]\n"
+        f"src/lib.py:1:1: warning: ARC005 'lib' is the package src/lib/__init__.py: {message}\n"
+    )
+    assert result.code == 1

@@ -36,6 +36,12 @@ RULES: tuple[Rule, ...] = (
         'An ignore pattern matches no import (warning with unmatched-ignores = "warn").',
     ),
     Rule(
+        "ARC005",
+        "shadowed-module",
+        "-",
+        "A module file has a package of the same name, which Python imports instead (warning).",
+    ),
+    Rule(
         "ARC101",
         "upward-layer-import",
         "layers",
