@@ -49,8 +49,9 @@ def finish(command: Callable[[], object]) -> NoReturn:
     if sys.gettrace() is not None or sys.getprofile() is not None:
         sys.exit(code)  # a coverage tool or profiler writes its data at the normal exit
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`)
-            stream.flush()
+        if stream is not None:  # None: started without it (``>&-``)
+            with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`)
+                stream.flush()
     os._exit(code)
 
 
@@ -157,5 +158,9 @@ def _render(report: Report, fmt: str, color: bool | None) -> str:
         return render_concise(report)
     from archlint.render.text import render as render_text
 
-    use_color = sys.stdout.isatty() and "NO_COLOR" not in os.environ if color is None else color
+    if color is None:
+        terminal = sys.stdout is not None and sys.stdout.isatty()
+        use_color = terminal and "NO_COLOR" not in os.environ
+    else:
+        use_color = color
     return render_text(report, color=use_color)

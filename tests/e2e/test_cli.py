@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -356,3 +357,29 @@ def test_the_api_leaves_the_collector_as_it_found_it(project: Project) -> None:
         assert gc.get_threshold() == (700, 10, 10)
     finally:
         gc.set_threshold(*before)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX shell redirections")
+@pytest.mark.parametrize("closed", [">&-", "2>&-", ">&- 2>&-"])
+@pytest.mark.parametrize(
+    ("example", "args", "code"),
+    [
+        ("shop", "check -v", 0),
+        ("shop-broken", "check", 1),
+        ("shop-broken", "check --format json", 1),
+        ("shop", "rules", 0),
+    ],
+)
+def test_a_closed_standard_stream_changes_nothing_but_the_output(
+    closed: str, example: str, args: str, code: int
+) -> None:
+    """Started without stdout or stderr (``>&-``: Python then has None for it), archlint
+    writes what it can and exits with the code the run deserves, never a traceback."""
+    command = f"{shlex.quote(sys.executable)} -m archlint {args} --no-cache {closed}"
+    if args == "rules":
+        command = command.replace(" --no-cache", "")
+    done = subprocess.run(
+        ["sh", "-c", command], cwd=EXAMPLES / example, capture_output=True, text=True
+    )
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
