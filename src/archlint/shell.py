@@ -96,12 +96,26 @@ def fail(exc: BaseException, debug: bool, prefix: str) -> NoReturn:
 
 
 def run_work(debug: bool, path: str, work: Callable[[], int]) -> NoReturn:
-    """Exit with ``work()``'s code; any exception is one line and exit 2 (``fail``)."""
+    """Exit with ``work()``'s code; any exception is one line and exit 2 (``fail``). A reader
+    that stops early (``archlint check | head``) ends the run quietly with exit code 1, as
+    Python's documentation advises for a broken pipe (and click does)."""
     try:
         code = work()
+    except BrokenPipeError:
+        _discard_output()
+        sys.exit(EXIT_VIOLATIONS)
     except Exception as exc:  # the shell's last line of defence: one line, exit 2
         fail(exc, debug, _prefix(path))
     sys.exit(code)
+
+
+def _discard_output() -> None:
+    """Point stdout at the null device: what is still buffered for the closed pipe must not
+    fail again when it is flushed."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
 
 
 def relative(root: Path) -> str:

@@ -383,3 +383,21 @@ def test_a_closed_standard_stream_changes_nothing_but_the_output(
     )
     assert done.returncode == code, done.stderr
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX pipes")
+@pytest.mark.parametrize("args", [["check"], ["check", "--format", "json"], ["graph"]])
+def test_a_reader_that_stops_early_ends_the_run_quietly(args: list[str]) -> None:
+    """``archlint check | head``: the pipe is closed before archlint writes its report, which
+    ends the run with exit code 1 and no message (not an internal error)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archlint", *args, "--no-cache"],
+        cwd=EXAMPLES / "shop",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # before the run has written anything
+    error = process.stderr.read().decode()
+    assert process.wait() == 1
+    assert error == ""
