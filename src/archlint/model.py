@@ -18,14 +18,6 @@ from typing import Any, NamedTuple
 # the default of mapping fields of named tuples: shared, so it must never change
 EMPTY: Mapping[Any, Any] = MappingProxyType({})
 
-# The collector's thresholds while archlint analyses (``gc.set_threshold``). Almost everything
-# an analysis allocates lives to its end (scans, imports, the graph, the violations), so each
-# pass finds nothing to free: with the defaults the passes took half the time of resolving
-# 10,000 modules, and with (20,000, 50, 50) still ~30 ms of checking sympy. At 200,000 a run
-# of that size never collects, and cyclic garbage (libcst's metadata) is still collected
-# every 200,000 allocations.
-COLLECT_RARELY = (200_000, 100, 100)
-
 
 class ImportKind(str, Enum):
     """When an import runs, as far as static analysis can tell.

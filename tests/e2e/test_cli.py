@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -344,17 +345,32 @@ def test_the_fast_path_reports_configuration_errors_like_click(project: Project,
     assert run_click(["check"]) == fast
 
 
-def test_the_api_leaves_the_collector_as_it_found_it(project: Project) -> None:
+def test_the_api_leaves_the_collector_as_it_found_it(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """During an analysis the collector runs rarely, (20,000, 50, 50) or rarer still if the
+    caller (the program: shell.COLLECT_RARELY) asked so; afterwards as the caller had it."""
     import gc
 
-    import archlint
+    import archlint.api
+    import archlint.resolve
+    from archlint.shell import COLLECT_RARELY
 
+    seen: list[tuple[int, int, int]] = []
+    resolve = archlint.resolve.resolve
+
+    def watched(*args: Any) -> Any:
+        seen.append(gc.get_threshold())
+        return resolve(*args)
+
+    monkeypatch.setattr(archlint.resolve, "resolve", watched)
     root = project(SMALL)
     before = gc.get_threshold()
-    gc.set_threshold(700, 10, 10)
     try:
-        archlint.check(root)
-        assert gc.get_threshold() == (700, 10, 10)
+        for caller, during in (((700, 10, 10), (20_000, 50, 50)), (COLLECT_RARELY,) * 2):
+            gc.set_threshold(*caller)
+            archlint.api.check(root, cache=False)
+            assert (seen.pop(), gc.get_threshold()) == (during, caller)
     finally:
         gc.set_threshold(*before)
 
