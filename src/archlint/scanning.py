@@ -30,6 +30,7 @@ PARALLEL_THRESHOLD = 300
 WORKERS_VARIABLE = "ARCHLINT_WORKERS"  # forces the number of workers (1: scan in-process)
 CRASHED = "the parser crashed on this file (its worker process died); file skipped"
 _KIND_VALUE = {kind: kind.value for kind in ImportKind}  # (``.value`` is a Python property)
+_KIND_OF: dict[object, ImportKind] = {kind.value: kind for kind in ImportKind}
 
 Log = Callable[[str], None]
 
@@ -231,21 +232,18 @@ def _columns(imports: tuple[RawImport, ...]) -> tuple[tuple[object, ...], ...]:
     return (*fields, tuple(map(_KIND_VALUE.__getitem__, kinds)))
 
 
-def _rows(
-    columns: tuple[tuple[object, ...], ...], kinds: dict[object, ImportKind]
-) -> tuple[RawImport, ...]:
+def _rows(columns: tuple[tuple[object, ...], ...]) -> tuple[RawImport, ...]:
     """The imports ``_columns`` made columns of."""
     if not columns:
         return ()
     *fields, values = columns
-    rows = zip(*fields, map(kinds.__getitem__, values), strict=True)
+    rows = zip(*fields, map(_KIND_OF.__getitem__, values), strict=True)
     return tuple(map(tuple.__new__, repeat(RawImport), rows))
 
 
 def _unpack(data: bytes, outcomes: list[Outcome], failures: list[str]) -> None:
     """Add the outcomes and failure ``scan_chunk_packed`` packed to ``outcomes``/``failures``."""
     new = tuple.__new__
-    kinds: dict[object, ImportKind] = {kind.value: kind for kind in ImportKind}
     chunk, failure = marshal.loads(data)
     if failure is not None:
         failures.append(failure)
@@ -254,7 +252,7 @@ def _unpack(data: bytes, outcomes: list[Outcome], failures: list[str]) -> None:
         if plain is not None:
             imports, lines, error, classes, abstract = plain
             scan = FileScan(
-                _rows(imports, kinds),
+                _rows(imports),
                 lines,
                 None if error is None else ScanError(*error),
                 classes,
