@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import io
+from collections.abc import Iterator
 
 import click
 import pytest
@@ -76,17 +77,12 @@ def test_what_no_encoding_can_spell_is_replaced_where_click_fails(
     assert latin == "módulo ?\n".encode("latin-1")
 
 
-def test_the_program_collects_rarely_and_ends_with_the_code(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """``finish`` runs a command with the collector's rare thresholds (nothing an analysis
-    allocates is garbage) and exits with the command's code, skipping the teardown."""
-    seen: list[tuple[int, int, int]] = []
+@pytest.fixture
+def hard_exits(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """The codes ``finish`` passes to ``os._exit`` (raised as SystemExit here, with no tracer
+    or profiler seen, so that ``finish`` takes its hard exit); the collector's thresholds are
+    restored afterwards."""
     exits: list[int] = []
-
-    def command() -> None:
-        seen.append(gc.get_threshold())
-        raise SystemExit(1)
 
     def hard_exit(code: int) -> None:
         exits.append(code)
@@ -96,35 +92,33 @@ def test_the_program_collects_rarely_and_ends_with_the_code(
     monkeypatch.setattr("sys.gettrace", lambda: None)
     monkeypatch.setattr("sys.getprofile", lambda: None)
     monkeypatch.setattr("os._exit", hard_exit)
-    try:
-        with pytest.raises(SystemExit):
-            finish(command)
-    finally:
-        gc.set_threshold(*before)
+    yield exits
+    gc.set_threshold(*before)
+
+
+def test_the_program_collects_rarely_and_ends_with_the_code(hard_exits: list[int]) -> None:
+    """``finish`` runs a command with the collector's rare thresholds (nothing an analysis
+    allocates is garbage) and exits with the command's code, skipping the teardown."""
+    seen: list[tuple[int, int, int]] = []
+
+    def command() -> None:
+        seen.append(gc.get_threshold())
+        raise SystemExit(1)
+
+    with pytest.raises(SystemExit):
+        finish(command)
     assert seen == [COLLECT_RARELY]
-    assert exits == [1]
+    assert hard_exits == [1]
 
 
 @pytest.mark.parametrize("interrupt", [KeyboardInterrupt, EOFError])
 def test_ctrl_c_ends_the_program_as_click_ends_a_command(
-    interrupt: type[BaseException],
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    interrupt: type[BaseException], hard_exits: list[int], capsys: pytest.CaptureFixture[str]
 ) -> None:
     def command() -> None:
         raise interrupt
 
-    def hard_exit(code: int) -> None:
-        raise SystemExit(code)
-
-    before = gc.get_threshold()
-    monkeypatch.setattr("sys.gettrace", lambda: None)
-    monkeypatch.setattr("sys.getprofile", lambda: None)
-    monkeypatch.setattr("os._exit", hard_exit)
-    try:
-        with pytest.raises(SystemExit) as exited:
-            finish(command)
-    finally:
-        gc.set_threshold(*before)
-    assert exited.value.code == 1
+    with pytest.raises(SystemExit):
+        finish(command)
+    assert hard_exits == [1]
     assert capsys.readouterr().err == "\nAborted!\n"
